@@ -1,0 +1,435 @@
+"""PDF with a text layer: pypdfium2 for text and positions, pdfplumber's table finder on ruled pages.
+
+Pipeline per document:
+
+1. pypdfium2 reads every page's text (one char per index) and each visual line's box (from the
+   boxes of its first and last characters, so a page costs a few hundred calls, not thousands).
+2. Pages whose text layer is missing or garbage (``(cid:NN)``, control or private-use characters
+   above ``ParseOptions.ocr_garbage_ratio``) are marked ``needs_ocr``; their text is not used.
+3. Pages that draw enough thin line/rect paths are handed to pdfplumber's table finder (it is
+   ~50x slower than pypdfium2, so only there). A table's grid comes from the cell edges, so merged
+   cells get their row/col spans; each cell's text is read with pypdfium2 inside the cell box.
+4. Running headers/footers are found by repetition in the top/bottom bands across pages (digits
+   ignored, so "第 3 页" repeats) and page-number patterns; they become furniture, not body.
+5. Body lines are grouped into paragraphs (indent, short last line, gaps, numbering markers,
+   larger font for headings), continuing across page breaks; wrapped Chinese lines are joined
+   without spaces and stray spaces inside numbers removed.
+6. A table that ends one page and opens the next with the same columns is stitched into one
+   table; a repeated header row on the continuation is dropped.
+
+Boxes are PDF points with the origin at the page's top-left (pdfplumber's convention).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..document import BBox, BlockKind, Document, Page, Position, SourceInfo
+from ..errors import CorruptFile, EncryptedFile, TooManyPages
+from ..layout import classify_line, join_wrapped, repair_spaces
+from ..settings import ParseOptions
+from .base import DocumentBuilder, TableDraft, union_bbox
+
+__all__ = ["parse"]
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]|\d+\s*/\s*\d+|"
+    r"page\s*\d+(?:\s*of\s*\d+)?|\d{1,4})\s*$",
+    re.IGNORECASE,
+)
+_TERMINAL = "。！？；：!?;:"
+_BAND = 0.1  # top/bottom share of the page where running headers and footers live
+_MIN_TABLE_PATHS = 6
+
+
+@dataclass(slots=True)
+class _Line:
+    page: int
+    text: str
+    bbox: BBox
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+@dataclass(slots=True)
+class _PageTable:
+    page: int
+    bbox: BBox
+    draft: TableDraft
+    col_edges: list[float]
+
+
+@dataclass
+class _PageContent:
+    number: int
+    width: float
+    height: float
+    lines: list[_Line] = field(default_factory=list)
+    tables: list[_PageTable] = field(default_factory=list)
+    furniture: list[tuple[str, _Line]] = field(default_factory=list)
+
+
+# -- opening -------------------------------------------------------------------------------------
+def _open(path: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg:
+            raise EncryptedFile("the PDF is password-protected") from e
+        raise CorruptFile(f"the PDF cannot be read ({e})") from e
+
+
+def _garbage_ratio(text: str) -> float:
+    chars = [ch for ch in text if not ch.isspace()]
+    if not chars:
+        return 1.0
+    bad = sum(1 for ch in chars if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) < 0x20)
+    bad += 4 * text.count("(cid:")
+    return min(1.0, bad / len(chars))
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def _thin_paths(page: pdfium.PdfPage, height: float) -> int:
+    n = 0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if min(right - left, top - bottom) < 3 or (right - left > 20 and top - bottom > 8):
+            n += 1
+            if n >= _MIN_TABLE_PATHS:
+                break
+    return n
+
+
+def _page_lines(textpage: pdfium.PdfTextPage, text: str, height: float, number: int) -> list[_Line]:
+    """Visual lines with boxes. ``text`` is the page text, index-aligned with pdfium's chars."""
+    lines: list[_Line] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        seg_end = end - 1 if end > start and text[end - 1] == "\r" else end
+        raw = text[start:seg_end]
+        i0 = start
+        while i0 < seg_end and text[i0].isspace():
+            i0 += 1
+        i1 = seg_end - 1
+        while i1 > i0 and text[i1].isspace():
+            i1 -= 1
+        if i0 <= i1 and raw.strip():
+            boxes = [textpage.get_charbox(i0), textpage.get_charbox(i1)]
+            mid = (i0 + i1) // 2
+            if mid not in (i0, i1) and not text[mid].isspace():
+                boxes.append(textpage.get_charbox(mid))
+            left = min(b[0] for b in boxes)
+            right = max(b[2] for b in boxes)
+            bottom = min(b[1] for b in boxes)
+            top = max(b[3] for b in boxes)
+            lines.append(_Line(number, raw, (left, height - top, right, height - bottom)))
+        start = end + 1
+    return lines
+
+
+# -- tables --------------------------------------------------------------------------------------
+def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _nearest(edges: list[float], v: float) -> int:
+    i = bisect.bisect_left(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return len(edges) - 1
+    return i if edges[i] - v < v - edges[i - 1] else i - 1
+
+
+def _cell_text(textpage: pdfium.PdfTextPage, bbox: BBox, height: float) -> str:
+    x0, top, x1, bottom = bbox
+    raw = textpage.get_text_bounded(left=x0 + 0.5, bottom=height - bottom + 0.5, right=x1 - 0.5, top=height - top - 0.5)
+    parts = [repair_spaces(p.strip(), han_gaps=True) for p in raw.replace("\r", "").split("\n")]
+    return join_wrapped(parts)
+
+
+def _find_tables(path: str, numbers: list[int], textpages: dict[int, pdfium.PdfTextPage], heights: dict[int, float]) -> dict[int, list[_PageTable]]:
+    import pdfplumber
+
+    out: dict[int, list[_PageTable]] = {}
+    with pdfplumber.open(path, pages=numbers) as plumb:
+        for ppage in plumb.pages:
+            number = ppage.page_number
+            found: list[_PageTable] = []
+            for t in ppage.find_tables():
+                cells = [c for c in t.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
+                if len(cells) < 2:
+                    continue
+                xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+                ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+                n_rows, n_cols = len(ys) - 1, len(xs) - 1
+                if n_rows < 1 or n_cols < 1:
+                    continue
+                bbox = (float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3]))
+                draft = TableDraft(n_rows, n_cols, "pdf_ruled", Position(page=number, bbox=bbox), pages=[number])
+                for c in cells:
+                    c0, c1 = _nearest(xs, c[0]), _nearest(xs, c[2])
+                    r0, r1 = _nearest(ys, c[1]), _nearest(ys, c[3])
+                    if c1 <= c0 or r1 <= r0:
+                        continue
+                    cb = (float(c[0]), float(c[1]), float(c[2]), float(c[3]))
+                    text = _cell_text(textpages[number], cb, heights[number])
+                    draft.add(r0, c0, text, Position(page=number, bbox=cb), row_span=r1 - r0, col_span=c1 - c0)
+                found.append(_PageTable(number, bbox, draft, xs))
+            if found:
+                out[number] = found
+    return out
+
+
+def _inside(line: _Line, bbox: BBox) -> bool:
+    cx = (line.bbox[0] + line.bbox[2]) / 2
+    cy = (line.bbox[1] + line.bbox[3]) / 2
+    return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
+
+
+# -- headers and footers -------------------------------------------------------------------------
+def _signature(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _split_furniture(pages: list[_PageContent]) -> None:
+    """Move running headers/footers and page numbers out of each page's lines."""
+
+    def band(p: _PageContent, ln: _Line) -> str | None:
+        if ln.bbox[3] <= p.height * _BAND:
+            return BlockKind.HEADER
+        if ln.bbox[1] >= p.height * (1 - _BAND):
+            return BlockKind.FOOTER
+        return None
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for p in pages:
+        seen = {(b, _signature(ln.text)) for ln in p.lines if (b := band(p, ln))}
+        counts.update(seen)
+    need = max(2, (len(pages) + 1) // 2)
+    for p in pages:
+        keep: list[_Line] = []
+        for ln in p.lines:
+            b = band(p, ln)
+            if b and (counts[(b, _signature(ln.text))] >= need or _PAGE_NUMBER.match(ln.text)):
+                p.furniture.append((b, ln))
+            else:
+                keep.append(ln)
+        p.lines = keep
+
+
+# -- paragraphs ----------------------------------------------------------------------------------
+@dataclass
+class _Metrics:
+    left: float
+    right: float
+    line_h: float
+
+
+def _metrics(lines: list[_Line], width: float) -> _Metrics:
+    if not lines:
+        return _Metrics(72.0, width - 72.0, 10.0)
+    lefts = sorted(ln.bbox[0] for ln in lines)
+    rights = sorted(ln.bbox[2] for ln in lines)
+    heights = [ln.height for ln in lines if ln.height > 0]
+    return _Metrics(
+        left=lefts[len(lefts) // 10],
+        right=rights[min(len(rights) - 1, (len(rights) * 9) // 10)],
+        line_h=statistics.median(heights) if heights else 10.0,
+    )
+
+
+def _starts_new(prev: _Line, ln: _Line, m_prev: _Metrics, m: _Metrics, same_page: bool) -> bool:
+    if classify_line(ln.text)[0] != "paragraph":
+        return True
+    if ln.text.startswith(("\u3000", "  ")) or ln.bbox[0] > m.left + 1.5 * m.line_h:
+        return True
+    if prev.bbox[2] < m_prev.right - 2 * m_prev.line_h:  # previous line stopped short
+        return True
+    if abs(ln.height - prev.height) > 0.3 * m.line_h:  # font size changed
+        return True
+    if same_page and ln.bbox[1] - prev.bbox[3] > 0.9 * m.line_h:
+        return True
+    return False
+
+
+# -- the parser ----------------------------------------------------------------------------------
+def parse(path: str, source: SourceInfo, options: ParseOptions) -> Document:
+    pdf = _open(path)
+    try:
+        return _parse(pdf, path, source, options)
+    finally:
+        pdf.close()
+
+
+def _parse(pdf: pdfium.PdfDocument, path: str, source: SourceInfo, options: ParseOptions) -> Document:
+    n_pages = len(pdf)
+    if n_pages == 0:
+        raise CorruptFile("the PDF has no pages")
+    if n_pages > options.max_pages:
+        raise TooManyPages(f"{n_pages} pages (limit {options.max_pages})")
+    builder = DocumentBuilder(source)
+    contents: list[_PageContent] = []
+    textpages: dict[int, pdfium.PdfTextPage] = {}
+    heights: dict[int, float] = {}
+    table_pages: list[int] = []
+    ocr_count = 0
+    try:
+        for i in range(n_pages):
+            page = pdf[i]
+            number = i + 1
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            if len(text) != textpage.count_chars():  # index misalignment: fall back to one bounded read
+                text = textpage.get_text_bounded()
+            info = Page(number=number, width=round(width, 2), height=round(height, 2), char_count=len(text.strip()))
+            content = _PageContent(number, width, height)
+            if not text.strip():
+                info.needs_ocr = True
+                info.ocr_reason = "no_text_layer" if _has_images(page) else "blank_page"
+                info.needs_ocr = info.ocr_reason == "no_text_layer"
+            elif _garbage_ratio(text) > options.ocr_garbage_ratio:
+                info.needs_ocr, info.ocr_reason = True, "garbled_text_layer"
+            else:
+                content.lines = _page_lines(textpage, text, height, number)
+                textpages[number] = textpage
+                heights[number] = height
+                if options.pdf_tables and _thin_paths(page, height) >= _MIN_TABLE_PATHS:
+                    table_pages.append(number)
+            if info.needs_ocr:
+                ocr_count += 1
+                builder.warn("needs_ocr", f"page {number}: {info.ocr_reason.replace('_', ' ')}; OCR is needed to read it", number)
+            builder.add_page(info)
+            contents.append(content)
+        if table_pages:
+            found = _find_tables(path, table_pages, textpages, heights)
+            for content in contents:
+                for t in found.get(content.number, []):
+                    content.tables.append(t)
+                    content.lines = [ln for ln in content.lines if not _inside(ln, t.bbox)]
+    except pdfium.PdfiumError as e:
+        raise CorruptFile(f"the PDF is damaged ({e})") from e
+    finally:
+        for tp in textpages.values():
+            tp.close()
+
+    if ocr_count == n_pages:
+        source.format = "pdf_scanned"
+    elif ocr_count:
+        source.format = "pdf_mixed"
+    else:
+        source.format = "pdf_text"
+    _split_furniture(contents)
+    _emit(builder, contents)
+    if not builder.blocks and not ocr_count:
+        builder.warn("no_text", "the PDF holds no text")
+    return builder.build()
+
+
+def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
+    """Group lines into blocks, stitch tables across pages, and write everything in order."""
+    for content in contents:
+        for kind, ln in content.furniture:
+            builder.add_furniture(kind, repair_spaces(ln.text.strip(), han_gaps=True), Position(page=ln.page, bbox=ln.bbox))
+
+    # One stream of items in reading order: lines and tables, page by page, top to bottom.
+    items: list[tuple[str, object]] = []
+    metrics: dict[int, _Metrics] = {}
+    for content in contents:
+        metrics[content.number] = _metrics(content.lines, content.width)
+        page_items: list[tuple[float, int, str, object]] = []
+        for k, ln in enumerate(content.lines):
+            page_items.append((ln.bbox[1], k, "line", ln))
+        for k, t in enumerate(content.tables):
+            page_items.append((t.bbox[1], -1000 + k, "table", t))
+        page_items.sort(key=lambda x: (round(x[0], 0), x[1]))
+        items.extend((kind, obj) for _top, _k, kind, obj in page_items)
+
+    body_heights = [ln.height for c in contents for ln in c.lines if ln.height > 0]
+    body_h = statistics.median(body_heights) if body_heights else 10.0
+    first_block = True
+    para: list[_Line] = []
+
+    def flush() -> None:
+        nonlocal first_block, para
+        if not para:
+            return
+        texts = [repair_spaces(ln.text.strip(), han_gaps=True) for ln in para]
+        text = join_wrapped(texts)
+        kind, level, marker = classify_line(text)
+        big = len(para) <= 2 and max(ln.height for ln in para) >= 1.25 * body_h
+        if big and kind != "list_item":
+            kind = BlockKind.HEADING
+            level = level if level is not None else (0 if first_block else 1)
+        bbox = union_bbox([ln.bbox for ln in para if ln.page == para[0].page])
+        lines = [(t, ln.page, ln.bbox) for t, ln in zip(texts, para)]
+        builder.add_block(kind, text, Position(page=para[0].page, bbox=bbox), level=level, marker=marker, lines=lines)
+        first_block = False
+        para = []
+
+    pending: _PageTable | None = None
+    for kind, obj in items:
+        if kind == "table":
+            assert isinstance(obj, _PageTable)
+            flush()
+            if pending is not None and _continues(pending, obj, contents):
+                skip = 1 if obj.draft.row_texts(0) == pending.draft.row_texts(0) else 0
+                pending.draft.append_rows(obj.draft, skip_rows=skip)
+                pending.bbox = obj.bbox
+                pending.page = obj.page
+                continue
+            if pending is not None:
+                builder.add_table(pending.draft)
+            pending = _PageTable(obj.page, obj.bbox, obj.draft, obj.col_edges)
+            first_block = False
+            continue
+        assert isinstance(obj, _Line)
+        if pending is not None:
+            builder.add_table(pending.draft)
+            pending = None
+        if para:
+            prev = para[-1]
+            same = prev.page == obj.page
+            if _starts_new(prev, obj, metrics[prev.page], metrics[obj.page], same) or (
+                not same and (obj.page != prev.page + 1 or prev.text.rstrip()[-1:] in _TERMINAL)
+            ):
+                flush()
+        para.append(obj)
+    flush()
+    if pending is not None:
+        builder.add_table(pending.draft)
+
+
+def _continues(prev: _PageTable, nxt: _PageTable, contents: list[_PageContent]) -> bool:
+    """``nxt`` continues ``prev``: next page, nothing between them, the same column edges."""
+    if nxt.page != prev.page + 1 or nxt.draft.n_cols != prev.draft.n_cols:
+        return False
+    before = contents[prev.page - 1]
+    after = contents[nxt.page - 1]
+    if any(ln.bbox[1] > prev.bbox[3] for ln in before.lines):
+        return False
+    if any(ln.bbox[3] < nxt.bbox[1] for ln in after.lines):
+        return False
+    return all(abs(a - b) <= 3 for a, b in zip(prev.col_edges, nxt.col_edges))

@@ -1,0 +1,59 @@
+"""Settings: one pydantic-settings class read at the edges (CLI, API), passed inward.
+
+Deep code never reads ``os.environ``: parsers receive :class:`ParseOptions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ParseOptions", "Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseOptions:
+    """Limits and switches for parsing one file."""
+
+    max_pages: int = 2000
+    max_file_mb: float = 200.0
+    zip_max_uncompressed_mb: float = 500.0
+    zip_max_entries: int = 20000
+    zip_max_ratio: float = 200.0  # uncompressed/compressed over the whole archive
+    timeout_s: float = 300.0  # wall-clock limit for one file (enforced by parse_isolated)
+    memory_mb: int = 2048  # address-space limit for the isolated parser process
+    soffice: str | None = None  # LibreOffice program; found on PATH when None
+    convert_timeout_s: float = 120.0
+    ocr_garbage_ratio: float = 0.3  # share of (cid:)/control/private-use chars marking a page for OCR
+    pdf_tables: bool = True  # run the ruled-table finder on pages that draw lines
+
+
+class Settings(BaseSettings):
+    """Environment variables ``JIXIAO_*`` (or a ``.env`` file) configure jixiao."""
+
+    model_config = SettingsConfigDict(env_prefix="JIXIAO_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the store keeps its database and files.")
+    max_pages: int = Field(2000, description="Refuse files with more pages (sheets) than this.")
+    max_file_mb: float = Field(200.0, description="Refuse files larger than this many MiB.")
+    zip_max_uncompressed_mb: float = Field(500.0, description="DOCX/XLSX: refuse archives that unpack to more than this.")
+    zip_max_entries: int = Field(20000, description="DOCX/XLSX: refuse archives with more entries than this.")
+    zip_max_ratio: float = Field(200.0, description="DOCX/XLSX: refuse archives whose compression ratio exceeds this.")
+    parse_timeout_s: float = Field(300.0, description="Kill a parser that runs longer than this (seconds).")
+    parse_memory_mb: int = Field(2048, description="Kill a parser that needs more address space than this (MiB).")
+    soffice: str | None = Field(None, description="Path to LibreOffice's soffice, for DOC/WPS conversion.")
+
+    def parse_options(self) -> ParseOptions:
+        return ParseOptions(
+            max_pages=self.max_pages,
+            max_file_mb=self.max_file_mb,
+            zip_max_uncompressed_mb=self.zip_max_uncompressed_mb,
+            zip_max_entries=self.zip_max_entries,
+            zip_max_ratio=self.zip_max_ratio,
+            timeout_s=self.parse_timeout_s,
+            memory_mb=self.parse_memory_mb,
+            soffice=self.soffice,
+        )
