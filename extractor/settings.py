@@ -24,7 +24,7 @@ class ParseOptions:
     zip_max_entries: int = 20000
     zip_max_ratio: float = 200.0  # uncompressed/compressed over the whole archive
     timeout_s: float = 300.0  # wall-clock limit for one file (enforced by parse_isolated)
-    memory_mb: int = 2048  # address-space limit for the isolated parser process
+    memory_mb: int = 2048  # address space the isolated parser process may add (MiB)
     soffice: str | None = None  # LibreOffice program; found on PATH when None
     convert_timeout_s: float = 120.0
     ocr_garbage_ratio: float = 0.3  # share of (cid:)/control/private-use chars marking a page for OCR
@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     zip_max_entries: int = Field(20000, description="DOCX/XLSX: refuse archives with more entries than this.")
     zip_max_ratio: float = Field(200.0, description="DOCX/XLSX: refuse archives whose compression ratio exceeds this.")
     parse_timeout_s: float = Field(300.0, description="Kill a parser that runs longer than this (seconds).")
-    parse_memory_mb: int = Field(2048, description="Kill a parser that needs more address space than this (MiB).")
+    parse_memory_mb: int = Field(2048, description="Stop a parser that allocates more than this many MiB.")
     soffice: str | None = Field(None, description="Path to LibreOffice's soffice, for DOC/WPS conversion.")
 
     def parse_options(self) -> ParseOptions:

@@ -67,10 +67,17 @@ def parse(path: str | os.PathLike[str], options: ParseOptions | None = None, *, 
         raise
 
 
+def _address_space() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * resource.getpagesize()
+
+
 def _child(conn: Any, path: str, options: ParseOptions, file_name: str | None) -> None:
+    # The child is a fork: it starts with the caller's address space. The limit is what the
+    # parser may add on top of that, so it means the same whatever the caller had loaded.
     if options.memory_mb:
-        limit = int(options.memory_mb) * 1024 * 1024
         try:
+            limit = _address_space() + int(options.memory_mb) * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ValueError, OSError):
             pass
@@ -88,7 +95,8 @@ def _child(conn: Any, path: str, options: ParseOptions, file_name: str | None) -
 
 
 def parse_isolated(path: str | os.PathLike[str], options: ParseOptions | None = None, *, file_name: str | None = None) -> Document:
-    """``parse`` in a forked child, killed after ``options.timeout_s`` or past ``options.memory_mb``."""
+    """``parse`` in a forked child, killed after ``options.timeout_s``; it may allocate at most
+    ``options.memory_mb`` MiB of address space beyond what it started with."""
     options = options or ParseOptions()
     name = file_name or Path(str(path)).name
     ctx = mp.get_context("fork")

@@ -6,9 +6,10 @@ Pipeline per document:
    boxes of its first and last characters, so a page costs a few hundred calls, not thousands).
 2. Pages whose text layer is missing or garbage (``(cid:NN)``, control or private-use characters
    above ``ParseOptions.ocr_garbage_ratio``) are marked ``needs_ocr``; their text is not used.
-3. Pages that draw enough thin line/rect paths are handed to pdfplumber's table finder (it is
-   ~50x slower than pypdfium2, so only there). A table's grid comes from the cell edges, so merged
-   cells get their row/col spans; each cell's text is read with pypdfium2 inside the cell box.
+3. Pages that draw ruling lines get pdfplumber's table finder, fed with the ruling segments
+   pypdfium2 reads from the page's paths (pdfplumber's own route re-interprets the whole page
+   with pdfminer, ~100 ms a page). A table's grid comes from the cell edges, so merged cells get
+   their row/col spans; each cell's text is read with pypdfium2 inside the cell box.
 4. Running headers/footers are found by repetition in the top/bottom bands across pages (digits
    ignored, so "第 3 页" repeats) and page-number patterns; they become furniture, not body.
 5. Body lines are grouped into paragraphs (indent, short last line, gaps, numbering markers,
@@ -23,6 +24,7 @@ Boxes are PDF points with the origin at the page's top-left (pdfplumber's conven
 from __future__ import annotations
 
 import bisect
+import ctypes
 import re
 import statistics
 from collections import Counter
@@ -46,7 +48,7 @@ _PAGE_NUMBER = re.compile(
 )
 _TERMINAL = "。！？；：!?;:"
 _BAND = 0.1  # top/bottom share of the page where running headers and footers live
-_MIN_TABLE_PATHS = 6
+_MIN_TABLE_EDGES = 6  # fewer ruling segments than this cannot make a table worth finding
 
 
 @dataclass(slots=True)
@@ -102,15 +104,59 @@ def _has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
-def _thin_paths(page: pdfium.PdfPage, height: float) -> int:
-    n = 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+def _ruling_edges(page: pdfium.PdfPage, height: float) -> list[dict[str, object]]:
+    """Horizontal and vertical ruling segments drawn on the page, as pdfplumber edge dicts.
+
+    Read from the page's path objects with pypdfium2 (segments transformed by each object's
+    matrix), so the table finder never has to re-interpret the page with pdfminer.
+    """
+    edges: list[dict[str, object]] = []
+
+    def add(x0: float, y0: float, x1: float, y1: float) -> None:
+        if abs(y1 - y0) <= 1.0 and abs(x1 - x0) >= 3:
+            left, right, y = min(x0, x1), max(x0, x1), (y0 + y1) / 2
+            edges.append({"object_type": "line_edge", "orientation": "h", "x0": left, "x1": right,
+                          "top": height - y, "bottom": height - y, "width": right - left, "height": 0.0})
+        elif abs(x1 - x0) <= 1.0 and abs(y1 - y0) >= 3:
+            low, high, x = min(y0, y1), max(y0, y1), (x0 + x1) / 2
+            edges.append({"object_type": "line_edge", "orientation": "v", "x0": x, "x1": x,
+                          "top": height - high, "bottom": height - low, "width": 0.0, "height": high - low})
+
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
         left, bottom, right, top = obj.get_bounds()
-        if min(right - left, top - bottom) < 3 or (right - left > 20 and top - bottom > 8):
-            n += 1
-            if n >= _MIN_TABLE_PATHS:
-                break
-    return n
+        w, h = right - left, top - bottom
+        if h < 3 and w >= 3:  # a thin horizontal bar (a line, or a rule drawn as a filled rect)
+            add(left, (top + bottom) / 2, right, (top + bottom) / 2)
+            continue
+        if w < 3 and h >= 3:
+            add((left + right) / 2, bottom, (left + right) / 2, top)
+            continue
+        m = obj.get_matrix()
+        raw = obj.raw
+        start = prev = None
+        for k in range(pdfium_c.FPDFPath_CountSegments(raw)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(raw, k)
+            x, y = ctypes.c_float(), ctypes.c_float()
+            pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            pt = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = prev = pt
+                continue
+            if kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+                add(prev[0], prev[1], pt[0], pt[1])
+            prev = pt
+            if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+                add(pt[0], pt[1], start[0], start[1])
+                prev = start
+    return edges
+
+
+class _PageFrame:
+    """What pdfplumber's TableFinder needs of a page when every edge is given explicitly."""
+
+    def __init__(self, width: float, height: float):
+        self.bbox = (0.0, 0.0, width, height)
 
 
 def _page_lines(textpage: pdfium.PdfTextPage, text: str, height: float, number: int) -> list[_Line]:
@@ -131,10 +177,10 @@ def _page_lines(textpage: pdfium.PdfTextPage, text: str, height: float, number: 
         while i1 > i0 and text[i1].isspace():
             i1 -= 1
         if i0 <= i1 and raw.strip():
-            boxes = [textpage.get_charbox(i0), textpage.get_charbox(i1)]
+            boxes = [textpage.get_charbox(i0, loose=True), textpage.get_charbox(i1, loose=True)]
             mid = (i0 + i1) // 2
             if mid not in (i0, i1) and not text[mid].isspace():
-                boxes.append(textpage.get_charbox(mid))
+                boxes.append(textpage.get_charbox(mid, loose=True))
             left = min(b[0] for b in boxes)
             right = max(b[2] for b in boxes)
             bottom = min(b[1] for b in boxes)
@@ -169,37 +215,37 @@ def _cell_text(textpage: pdfium.PdfTextPage, bbox: BBox, height: float) -> str:
     return join_wrapped(parts)
 
 
-def _find_tables(path: str, numbers: list[int], textpages: dict[int, pdfium.PdfTextPage], heights: dict[int, float]) -> dict[int, list[_PageTable]]:
-    import pdfplumber
+def _find_tables(number: int, width: float, height: float, edges: list[dict[str, object]], textpage: pdfium.PdfTextPage) -> list[_PageTable]:
+    """Ruled tables on one page: pdfplumber's TableFinder over the edges pypdfium2 saw."""
+    from pdfplumber.table import TableFinder
 
-    out: dict[int, list[_PageTable]] = {}
-    with pdfplumber.open(path, pages=numbers) as plumb:
-        for ppage in plumb.pages:
-            number = ppage.page_number
-            found: list[_PageTable] = []
-            for t in ppage.find_tables():
-                cells = [c for c in t.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
-                if len(cells) < 2:
-                    continue
-                xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
-                ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
-                n_rows, n_cols = len(ys) - 1, len(xs) - 1
-                if n_rows < 1 or n_cols < 1:
-                    continue
-                bbox = (float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3]))
-                draft = TableDraft(n_rows, n_cols, "pdf_ruled", Position(page=number, bbox=bbox), pages=[number])
-                for c in cells:
-                    c0, c1 = _nearest(xs, c[0]), _nearest(xs, c[2])
-                    r0, r1 = _nearest(ys, c[1]), _nearest(ys, c[3])
-                    if c1 <= c0 or r1 <= r0:
-                        continue
-                    cb = (float(c[0]), float(c[1]), float(c[2]), float(c[3]))
-                    text = _cell_text(textpages[number], cb, heights[number])
-                    draft.add(r0, c0, text, Position(page=number, bbox=cb), row_span=r1 - r0, col_span=c1 - c0)
-                found.append(_PageTable(number, bbox, draft, xs))
-            if found:
-                out[number] = found
-    return out
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = [e for e in edges if e["orientation"] == "h"]
+    if len(v) < 2 or len(h) < 2:
+        return []
+    settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
+    found: list[_PageTable] = []
+    for t in TableFinder(_PageFrame(width, height), settings).tables:  # type: ignore[arg-type]
+        cells = [c for c in t.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
+        if len(cells) < 2:
+            continue
+        xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+        ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+        n_rows, n_cols = len(ys) - 1, len(xs) - 1
+        if n_rows < 1 or n_cols < 1:
+            continue
+        bbox = (float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3]))
+        draft = TableDraft(n_rows, n_cols, "pdf_ruled", Position(page=number, bbox=bbox), pages=[number])
+        for c in cells:
+            c0, c1 = _nearest(xs, c[0]), _nearest(xs, c[2])
+            r0, r1 = _nearest(ys, c[1]), _nearest(ys, c[3])
+            if c1 <= c0 or r1 <= r0:
+                continue
+            cb = (float(c[0]), float(c[1]), float(c[2]), float(c[3]))
+            draft.add(r0, c0, _cell_text(textpage, cb, height), Position(page=number, bbox=cb), row_span=r1 - r0, col_span=c1 - c0)
+        found.append(_PageTable(number, bbox, draft, xs))
+    return found
 
 
 def _inside(line: _Line, bbox: BBox) -> bool:
@@ -278,12 +324,12 @@ def _starts_new(prev: _Line, ln: _Line, m_prev: _Metrics, m: _Metrics, same_page
 def parse(path: str, source: SourceInfo, options: ParseOptions) -> Document:
     pdf = _open(path)
     try:
-        return _parse(pdf, path, source, options)
+        return _parse(pdf, source, options)
     finally:
         pdf.close()
 
 
-def _parse(pdf: pdfium.PdfDocument, path: str, source: SourceInfo, options: ParseOptions) -> Document:
+def _parse(pdf: pdfium.PdfDocument, source: SourceInfo, options: ParseOptions) -> Document:
     n_pages = len(pdf)
     if n_pages == 0:
         raise CorruptFile("the PDF has no pages")
@@ -291,9 +337,6 @@ def _parse(pdf: pdfium.PdfDocument, path: str, source: SourceInfo, options: Pars
         raise TooManyPages(f"{n_pages} pages (limit {options.max_pages})")
     builder = DocumentBuilder(source)
     contents: list[_PageContent] = []
-    textpages: dict[int, pdfium.PdfTextPage] = {}
-    heights: dict[int, float] = {}
-    table_pages: list[int] = []
     ocr_count = 0
     try:
         for i in range(n_pages):
@@ -307,33 +350,26 @@ def _parse(pdf: pdfium.PdfDocument, path: str, source: SourceInfo, options: Pars
             info = Page(number=number, width=round(width, 2), height=round(height, 2), char_count=len(text.strip()))
             content = _PageContent(number, width, height)
             if not text.strip():
-                info.needs_ocr = True
-                info.ocr_reason = "no_text_layer" if _has_images(page) else "blank_page"
-                info.needs_ocr = info.ocr_reason == "no_text_layer"
+                if _has_images(page):  # a blank page needs nothing; a page of pictures needs OCR
+                    info.needs_ocr, info.ocr_reason = True, "no_text_layer"
             elif _garbage_ratio(text) > options.ocr_garbage_ratio:
                 info.needs_ocr, info.ocr_reason = True, "garbled_text_layer"
             else:
                 content.lines = _page_lines(textpage, text, height, number)
-                textpages[number] = textpage
-                heights[number] = height
-                if options.pdf_tables and _thin_paths(page, height) >= _MIN_TABLE_PATHS:
-                    table_pages.append(number)
+                edges = _ruling_edges(page, height) if options.pdf_tables else []
+                if len(edges) >= _MIN_TABLE_EDGES:
+                    for t in _find_tables(number, width, height, edges, textpage):
+                        content.tables.append(t)
+                        content.lines = [ln for ln in content.lines if not _inside(ln, t.bbox)]
+            textpage.close()
+            page.close()
             if info.needs_ocr:
                 ocr_count += 1
                 builder.warn("needs_ocr", f"page {number}: {info.ocr_reason.replace('_', ' ')}; OCR is needed to read it", number)
             builder.add_page(info)
             contents.append(content)
-        if table_pages:
-            found = _find_tables(path, table_pages, textpages, heights)
-            for content in contents:
-                for t in found.get(content.number, []):
-                    content.tables.append(t)
-                    content.lines = [ln for ln in content.lines if not _inside(ln, t.bbox)]
     except pdfium.PdfiumError as e:
         raise CorruptFile(f"the PDF is damaged ({e})") from e
-    finally:
-        for tp in textpages.values():
-            tp.close()
 
     if ocr_count == n_pages:
         source.format = "pdf_scanned"
