@@ -94,8 +94,9 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 def classify_line(text: str, *, max_heading_chars: int = 40) -> tuple[str, int | None, str | None]:
     """(kind, level, marker) for a paragraph's text, from its numbering.
 
-    A numbered text that is short and has no sentence inside it is a heading; a numbered text
-    that runs on as a sentence is a list item; anything else is a paragraph.
+    A numbered text that is short and is no sentence (no "。", "；" or "，" in it; a closing "："
+    is allowed) is a heading; a numbered text that runs on as a sentence is a list item; anything
+    else is a paragraph.
     """
     t = text.strip()
     for level, rx in NUMBERING:
@@ -103,8 +104,8 @@ def classify_line(text: str, *, max_heading_chars: int = 40) -> tuple[str, int |
         if m:
             marker = m.group(1).strip()
             rest = t[m.end():]
-            body = rest.rstrip("。；;：: ")
-            if len(t) <= max_heading_chars and not _SENTENCE_END.search(body) and body:
+            body = rest.rstrip("：: ")
+            if len(t) <= max_heading_chars and body and not _SENTENCE_END.search(body) and "，" not in body:
                 return "heading", level, marker
             return "list_item", level, marker
     return "paragraph", None, None

@@ -56,10 +56,7 @@ class _Line:
     page: int
     text: str
     bbox: BBox
-
-    @property
-    def height(self) -> float:
-        return self.bbox[3] - self.bbox[1]
+    size: float  # font size in points (pdfium's, of the line's first/middle/last characters)
 
 
 @dataclass(slots=True)
@@ -159,33 +156,59 @@ class _PageFrame:
         self.bbox = (0.0, 0.0, width, height)
 
 
+_HAN_GAP = re.compile(r"[\u3400-\u9fff，。、；：（）] [\u3400-\u9fff，。、；：（）]")
+
+
+def _line_text(textpage: pdfium.PdfTextPage, text: str, i0: int, i1: int, size: float) -> str:
+    """The line's text with justification spaces between Han characters dropped.
+
+    A space between two Han characters whose glyphs nearly touch is an artefact of the text
+    layer; one across a wide gap (a right-aligned "单位：万元" after a unit name) is kept.
+    """
+    raw = text[i0:i1 + 1]
+    if not _HAN_GAP.search(raw):
+        return raw
+    out: list[str] = []
+    for i in range(i0, i1 + 1):
+        if text[i] == " " and i0 < i < i1 and _HAN_GAP.fullmatch(text[i - 1:i + 2]):
+            left = textpage.get_charbox(i - 1, loose=True)
+            right = textpage.get_charbox(i + 1, loose=True)
+            if right[0] - left[2] < 0.6 * size:
+                continue
+        out.append(text[i])
+    return "".join(out)
+
+
 def _page_lines(textpage: pdfium.PdfTextPage, text: str, height: float, number: int) -> list[_Line]:
     """Visual lines with boxes. ``text`` is the page text, index-aligned with pdfium's chars."""
     lines: list[_Line] = []
     start = 0
     n = len(text)
+    font_size = pdfium_c.FPDFText_GetFontSize
     while start < n:
         end = text.find("\n", start)
         if end < 0:
             end = n
         seg_end = end - 1 if end > start and text[end - 1] == "\r" else end
-        raw = text[start:seg_end]
         i0 = start
         while i0 < seg_end and text[i0].isspace():
             i0 += 1
         i1 = seg_end - 1
         while i1 > i0 and text[i1].isspace():
             i1 -= 1
-        if i0 <= i1 and raw.strip():
-            boxes = [textpage.get_charbox(i0, loose=True), textpage.get_charbox(i1, loose=True)]
+        if i0 <= i1 and not text[i0].isspace():
+            idx = [i0, i1]
             mid = (i0 + i1) // 2
-            if mid not in (i0, i1) and not text[mid].isspace():
-                boxes.append(textpage.get_charbox(mid, loose=True))
+            if mid not in idx and not text[mid].isspace():
+                idx.append(mid)
+            boxes = [textpage.get_charbox(i, loose=True) for i in idx]
+            size = max(font_size(textpage.raw, i) for i in idx)
             left = min(b[0] for b in boxes)
             right = max(b[2] for b in boxes)
             bottom = min(b[1] for b in boxes)
             top = max(b[3] for b in boxes)
-            lines.append(_Line(number, raw, (left, height - top, right, height - bottom)))
+            indent = "\u3000" if i0 > start and text[start:i0].strip(" ") == "" and "\u3000" in text[start:i0] else ""
+            lines.append(_Line(number, indent + _line_text(textpage, text, i0, i1, size), (left, height - top, right, height - bottom), size))
         start = end + 1
     return lines
 
@@ -211,7 +234,7 @@ def _nearest(edges: list[float], v: float) -> int:
 def _cell_text(textpage: pdfium.PdfTextPage, bbox: BBox, height: float) -> str:
     x0, top, x1, bottom = bbox
     raw = textpage.get_text_bounded(left=x0 + 0.5, bottom=height - bottom + 0.5, right=x1 - 0.5, top=height - top - 0.5)
-    parts = [repair_spaces(p.strip(), han_gaps=True) for p in raw.replace("\r", "").split("\n")]
+    parts = [repair_spaces(p.strip()) for p in raw.replace("\r", "").split("\n")]
     return join_wrapped(parts)
 
 
@@ -290,34 +313,49 @@ def _split_furniture(pages: list[_PageContent]) -> None:
 class _Metrics:
     left: float
     right: float
-    line_h: float
+    size: float  # the body font size on the page
+    gap: float  # the usual white space between two lines of one paragraph on the page
 
 
 def _metrics(lines: list[_Line], width: float) -> _Metrics:
     if not lines:
-        return _Metrics(72.0, width - 72.0, 10.0)
+        return _Metrics(72.0, width - 72.0, 12.0, 3.0)
     lefts = sorted(ln.bbox[0] for ln in lines)
     rights = sorted(ln.bbox[2] for ln in lines)
-    heights = [ln.height for ln in lines if ln.height > 0]
+    sizes = [ln.size for ln in lines if ln.size > 0]
+    size = statistics.median(sizes) if sizes else 12.0
+    gaps = [
+        b.bbox[1] - a.bbox[3]
+        for a, b in zip(lines, lines[1:])
+        if abs(a.size - size) < 0.5 and abs(b.size - size) < 0.5 and -size < b.bbox[1] - a.bbox[3] < 3 * size
+    ]
     return _Metrics(
         left=lefts[len(lefts) // 10],
         right=rights[min(len(rights) - 1, (len(rights) * 9) // 10)],
-        line_h=statistics.median(heights) if heights else 10.0,
+        size=size,
+        gap=max(0.0, min(gaps)) if gaps else 0.3 * size,
     )
 
 
-def _starts_new(prev: _Line, ln: _Line, m_prev: _Metrics, m: _Metrics, same_page: bool) -> bool:
+def _starts_new(prev: _Line, ln: _Line, m_prev: _Metrics, m: _Metrics, same_page: bool, body_size: float) -> bool:
+    """Does ``ln`` start a new block after ``prev``? (Both are body lines, in reading order.)"""
+    if abs(ln.size - prev.size) > 0.5:  # font size changed
+        return True
+    gap = ln.bbox[1] - prev.bbox[3]
+    if same_page and gap > m.gap + 0.5 * m.size:
+        return True
+    if ln.size >= 1.2 * body_size:  # a heading that wraps (often centred) continues
+        return False
     if classify_line(ln.text)[0] != "paragraph":
         return True
-    if ln.text.startswith(("\u3000", "  ")) or ln.bbox[0] > m.left + 1.5 * m.line_h:
+    if ln.text.startswith(("\u3000", "  ")) or ln.bbox[0] > m.left + 1.5 * m.size:
         return True
-    if prev.bbox[2] < m_prev.right - 2 * m_prev.line_h:  # previous line stopped short
-        return True
-    if abs(ln.height - prev.height) > 0.3 * m.line_h:  # font size changed
-        return True
-    if same_page and ln.bbox[1] - prev.bbox[3] > 0.9 * m.line_h:
-        return True
-    return False
+    room = m_prev.right - prev.bbox[2]  # how far short of the right margin the previous line stopped
+    if room < 2 * m_prev.size:
+        return False
+    # A line ending a sentence or stopping far short ends its paragraph; one that stops a little
+    # short mid-sentence was wrapped before an unbreakable token (a long number, a quote).
+    return prev.text.rstrip().rstrip("”’」』）)")[-1:] in _TERMINAL or room > 10 * m_prev.size
 
 
 # -- the parser ----------------------------------------------------------------------------------
@@ -388,7 +426,7 @@ def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
     """Group lines into blocks, stitch tables across pages, and write everything in order."""
     for content in contents:
         for kind, ln in content.furniture:
-            builder.add_furniture(kind, repair_spaces(ln.text.strip(), han_gaps=True), Position(page=ln.page, bbox=ln.bbox))
+            builder.add_furniture(kind, repair_spaces(ln.text.strip()), Position(page=ln.page, bbox=ln.bbox))
 
     # One stream of items in reading order: lines and tables, page by page, top to bottom.
     items: list[tuple[str, object]] = []
@@ -403,8 +441,8 @@ def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
         page_items.sort(key=lambda x: (round(x[0], 0), x[1]))
         items.extend((kind, obj) for _top, _k, kind, obj in page_items)
 
-    body_heights = [ln.height for c in contents for ln in c.lines if ln.height > 0]
-    body_h = statistics.median(body_heights) if body_heights else 10.0
+    sizes = [ln.size for c in contents for ln in c.lines if ln.size > 0]
+    body_size = statistics.median(sizes) if sizes else 12.0
     first_block = True
     para: list[_Line] = []
 
@@ -412,10 +450,10 @@ def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
         nonlocal first_block, para
         if not para:
             return
-        texts = [repair_spaces(ln.text.strip(), han_gaps=True) for ln in para]
+        texts = [repair_spaces(ln.text.strip()) for ln in para]
         text = join_wrapped(texts)
         kind, level, marker = classify_line(text)
-        big = len(para) <= 2 and max(ln.height for ln in para) >= 1.25 * body_h
+        big = len(para) <= 3 and para[0].size >= 1.2 * body_size
         if big and kind != "list_item":
             kind = BlockKind.HEADING
             level = level if level is not None else (0 if first_block else 1)
@@ -448,7 +486,7 @@ def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
         if para:
             prev = para[-1]
             same = prev.page == obj.page
-            if _starts_new(prev, obj, metrics[prev.page], metrics[obj.page], same) or (
+            if _starts_new(prev, obj, metrics[prev.page], metrics[obj.page], same, body_size) or (
                 not same and (obj.page != prev.page + 1 or prev.text.rstrip()[-1:] in _TERMINAL)
             ):
                 flush()
