@@ -37,6 +37,10 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
             _err(str(e))
             status = EXIT_FAILED
             continue
+        except Exception as e:  # only reachable with --no-isolate: a bug, reported without a traceback
+            _err(f"{path}: {type(e).__name__}: {e} [internal_error] — {JixiaoError.hint}")
+            status = EXIT_FAILED
+            continue
         if args.format == "text":
             sys.stdout.write(doc.text)
             if not doc.text.endswith("\n"):
