@@ -65,16 +65,14 @@ _SPACE_FIXES = (
     (re.compile(r"(?<=\d)" + _SP + r"(?=\.\d)"), ""),  # 35 .3
     (re.compile(r"(?<=\d,)" + _SP + r"(?=\d{3}\b)"), ""),  # 1, 234
 )
-# A single space between two Han characters in a PDF text line is a justification artefact.
-_HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff，。、；：）])[ \u00a0](?=[\u3400-\u9fff（])")
+def repair_spaces(text: str) -> str:
+    """Remove the stray spaces that text layers put inside numbers.
 
-
-def repair_spaces(text: str, *, han_gaps: bool = False) -> str:
-    """Remove the stray spaces that text layers put inside numbers (and, optionally, between Han)."""
+    (Spaces between Han characters are a matter of geometry: the PDF parser decides them from
+    the glyph boxes, see ``pdf._line_text``.)
+    """
     for rx, rep in _SPACE_FIXES:
         text = rx.sub(rep, text)
-    if han_gaps:
-        text = _HAN_SPACE.sub("", text)
     return text
 
 

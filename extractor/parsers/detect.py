@@ -111,10 +111,11 @@ def detect_format(path: str, options: ParseOptions) -> str:
     if size > options.max_file_mb * 1024 * 1024:
         raise FileTooLarge(f"{size / 2**20:.1f} MiB (limit {options.max_file_mb:.0f} MiB)")
     with open(path, "rb") as fh:
-        head = fh.read(8192)
+        sample = fh.read(1 << 20)  # enough to sniff a text encoding; the magic bytes are at the start
+    head = sample[:8192]
     if b"%PDF-" in head[:1024]:
         return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(path, options)
     if head.startswith(OLE_MAGIC):
         return _ole_kind(path)
@@ -125,10 +126,10 @@ def detect_format(path: str, options: ParseOptions) -> str:
             return "image"
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise EmptyFile("the file holds only white space")
-    enc = sniff_text_encoding(head if size <= 8192 else open(path, "rb").read(min(size, 1 << 20)))
+    enc = sniff_text_encoding(sample)
     if enc is None:
         raise UnsupportedFormat("binary data of an unknown kind")
-    low = head.decode(enc if enc != "utf-16" else "utf-16", errors="ignore").lstrip().lower()[:2000]
+    low = head.decode(enc, errors="ignore").lstrip().lower()[:2000]
     if low.startswith(("<!doctype html", "<html")) or any(tag in low for tag in ("<html", "<body", "<table")):
         return "html"
     return "txt"
