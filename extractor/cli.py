@@ -54,8 +54,94 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
+def _summary(res: dict) -> str:
+    """A short human reading of one result (the default output of ``jixiao extract``)."""
+
+    def v(f: object) -> object:
+        return f.get("value") if isinstance(f, dict) else f
+
+    doc = res["document"]
+    out = [f"== {doc['file_name']} ({doc['format']}, {len(res['records'])} record(s))"]
+    for e in res["errors"]:
+        out.append(f"  ! {e['code']}: {e['message']}")
+    for n, rec in enumerate(res["records"], start=1):
+        m, b, s = rec["meta"], rec["budget"], rec["score"]
+        out.append(f"  [{n}] {m['doc_type']}  {v(m.get('title')) or ''}")
+        for k in ("fiscal_year", "report_date", "issuer", "supervising_dept", "implementing_unit", "project_name"):
+            if m.get(k):
+                out.append(f"      {k:18s} {v(m[k])}")
+        for k in ("initial", "full_year", "executed", "execution_rate_reported"):
+            if b.get(k):
+                out.append(f"      budget.{k:11s} {v(b[k])}   ({b[k]['raw']})")
+        if b.get("execution_rate_computed"):
+            out.append(f"      budget.rate_computed {b['execution_rate_computed']}")
+        if s.get("total_reported") or s.get("total_computed"):
+            out.append(f"      score              reported {v(s.get('total_reported'))}, computed {s.get('total_computed')}, grade {v(s.get('grade_reported'))} / {s.get('grade_computed')}")
+        out.append(f"      amounts            {len(rec['amounts'])}: " + ", ".join(f"{a['text']}={a['value_yuan']}({a['role']})" for a in rec["amounts"][:12]) + (" …" if len(rec["amounts"]) > 12 else ""))
+        out.append(f"      indicators         {len(rec['indicators'])}")
+        bad = [f"{c['check_id']}:{c['status']}" for c in rec["validations"] if c["status"] in ("fail", "warn")]
+        if bad:
+            out.append(f"      checks             {' '.join(bad)}")
+    return "\n".join(out) + "\n"
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from .pipeline import failed_result, process_file
+
+    options = settings.parse_options()
+    extract_options = settings.extract_options()
+    status = EXIT_OK
+    results = []
+    for path in args.files:
+        try:
+            res = process_file(path, options, extract_options, isolate=not args.no_isolate)
+        except JixiaoError as e:
+            _err(str(e))
+            status = EXIT_FAILED
+            res = failed_result(path, e)
+        except Exception as e:  # only reachable with --no-isolate: a bug, reported without a traceback
+            _err(f"{path}: {type(e).__name__}: {e} [internal_error] — {JixiaoError.hint}")
+            status = EXIT_FAILED
+            continue
+        results.append(res)
+        if args.json:
+            print(_dump(res) if len(args.files) > 1 else json.dumps(res, ensure_ascii=False, indent=1))
+        elif not args.xlsx:
+            sys.stdout.write(_summary(res))
+    if args.xlsx:
+        from .export import write_xlsx
+
+        out = write_xlsx(results, args.xlsx)
+        if not args.json:
+            print(f"wrote {out} ({len(results)} file(s))")
+    return status
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from .evaluate import evaluate, format_report
+
+    corpus = Path(args.corpus)
+    if not (corpus / "gold").is_dir() and not (corpus / "MANIFEST.tsv").exists():
+        _err(f"{corpus}: not a labelled corpus (no gold/ and no MANIFEST.tsv)")
+        return EXIT_USAGE
+    split = args.split
+    if split is None:
+        default = Path(__file__).resolve().parent.parent / "corpora" / f"{corpus.name}-split.toml"
+        split = str(default) if default.exists() else None
+    rep = evaluate(corpus, split_file=split, verbose=args.verbose)
+    if args.json:
+        print(json.dumps(rep, ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(format_report(rep))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] = {
     "parse": ("Parse a report into the Document model (JSON, normalised text or markdown).", cmd_parse),
+    "extract": ("Extract the structured record(s) of each report (SCHEMA.md).", cmd_extract),
+    "eval": ("Score extraction against a labelled corpus, field by field.", cmd_eval),
 }
 
 
@@ -76,6 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
             fmt.add_argument("--markdown", dest="format", action="store_const", const="markdown", help="readable markdown with tables")
             p.set_defaults(format="json")
             p.add_argument("--no-isolate", action="store_true", help="parse in this process (no time/memory limit; for debugging)")
+        elif name == "extract":
+            p.add_argument("files", nargs="+", metavar="FILE", help="report files (format detected from the bytes)")
+            p.add_argument("--json", action="store_true", help="the SCHEMA.md result: one JSON object per file (one per line for several files)")
+            p.add_argument("--xlsx", metavar="OUT", help="also write every file's fields to this workbook")
+            p.add_argument("--no-isolate", action="store_true", help="parse in this process (no time/memory limit; for debugging)")
+        elif name == "eval":
+            p.add_argument("corpus", nargs="?", default="../shared/corpora/real-dev", help="a corpus directory with gold/*.json and/or MANIFEST.tsv (default: %(default)s)")
+            p.add_argument("--split", metavar="TOML", help="which documents are development (default: corpora/<corpus>-split.toml when present)")
+            p.add_argument("--json", action="store_true", help="the report as JSON")
+            p.add_argument("-v", "--verbose", action="store_true", help="list every miss per document")
     return ap
 
 

@@ -45,6 +45,23 @@ class Settings(BaseSettings):
     parse_timeout_s: float = Field(300.0, description="Kill a parser that runs longer than this (seconds).")
     parse_memory_mb: int = Field(2048, description="Stop a parser that allocates more than this many MiB.")
     soffice: str | None = Field(None, description="Path to LibreOffice's soffice, for DOC/WPS conversion.")
+    grade_scheme: str = Field("mof_2020_10", description="Grade band scheme for computed grades (extract.toml [grades.schemes]).")
+    amount_tolerance_wan: str = Field("0.01", description="Tolerance of the amount checks (C01, C15), in 万元.")
+    score_tolerance: str = Field("0.1", description="Tolerance of the score checks (C04, C07, C09), in points.")
+    overperformance_ratio: str = Field("1.3", description="C11: an actual at or above this multiple of its target needs an explanation.")
+
+    def extract_options(self):  # -> ExtractOptions (imported lazily: settings stays import-light)
+        from .extract import ExtractOptions
+        from .extract.score import BAND_SCHEMES
+
+        if self.grade_scheme not in BAND_SCHEMES:
+            raise ValueError(f"JIXIAO_GRADE_SCHEME={self.grade_scheme!r}: not one of {sorted(BAND_SCHEMES)}")
+        return ExtractOptions(
+            grade_scheme=self.grade_scheme,
+            amount_tolerance_wan=self.amount_tolerance_wan,
+            score_tolerance=self.score_tolerance,
+            overperformance_ratio=self.overperformance_ratio,
+        )
 
     def parse_options(self) -> ParseOptions:
         return ParseOptions(

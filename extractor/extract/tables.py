@@ -1,0 +1,608 @@
+"""Read the blocks of the standard tables (DOMAIN §2, T1–T4) from the cell stream.
+
+Three readers share one idea: find a header run (cells whose folded text is a T6 synonym), map
+each header to a canonical column, then read the rows below it.
+
+* In a real table (every token of the header run sits in one table row), values are taken by
+  column, and rows are the table's rows.
+* In a flattened table (one cell per line, no row boundaries), rows start at a row label (funds
+  lines: 年度资金总额, 其中:当年财政拨款 …; indicator rows: a 三级 name) and the values that follow
+  are given to the columns in header order.
+
+Header cells wrapped across lines ("年初" / "预算数", "(万元)" on its own line) are joined
+before they are classified. Level labels of merged cells are inherited by the rows below
+(DOMAIN trap 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Document
+from ..textnorm import fold_key
+from .lexicon import LEX, canon_header, funds_row_role, strip_label
+from .stream import Tok, is_placeholder_key, is_value_key
+
+__all__ = [
+    "FundsBlock",
+    "FundsLine",
+    "GoalBlock",
+    "IndicatorBlock",
+    "IndicatorRow",
+    "Header",
+    "read_tables",
+    "level1_of",
+    "level2_of",
+    "TableReading",
+]
+
+_MONEY_UNIT = re.compile(r"(?:单位|金额单位|计量单位)?[:：]?\(?(亿元|万元|千元|元)\)?")
+_UNIT_DECL = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|千元|元)|[(（](亿元|万元|千元|元)[)）]")
+_FUNDS_CANON = {"initial", "full_year", "executed", "forecast", "rate", "weight", "score", "reason"}
+_FUNDS_KEY = {"initial", "full_year", "executed"}
+_IND_CANON = {"level1", "level2", "level3", "target", "comparator", "unit", "actual", "weight", "score", "reason"}
+_GOAL_CANON = {"goal_target", "goal_actual"}
+_SECTION = tuple(fold_key(w) for w in LEX["funds"]["section"])
+_GOAL_LABELS = {fold_key(w) for w in LEX["blocks"]["goal"]}
+_IND_LABELS = {fold_key(w) for w in LEX["blocks"]["indicator"]}
+_TOTAL_ROW = {fold_key(w) for w in LEX["blocks"]["total_row"]}
+_L1 = {fold_key(k): v for k, v in LEX["level1"].items()}
+_L2 = {fold_key(k): v for k, v in LEX["level2"].items()}
+_FRAGMENTS = ("年初", "全年", "实际", "年度", "预算", "调整后", "全年预计", "预计", "完成", "偏差原因", "一级", "二级", "三级", "指标")
+
+
+def level1_of(key: str) -> str | None:
+    s = strip_label(key)
+    s = re.sub(r"\d+(?:\.\d+)?分$", "", s)
+    return _L1.get(s)
+
+
+def level2_of(key: str) -> str | None:
+    s = strip_label(key)
+    s = re.sub(r"\d+(?:\.\d+)?分$", "", s)
+    return _L2.get(s)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shapes
+
+
+@dataclass(slots=True)
+class Header:
+    """One header cell, possibly joined from wrapped pieces."""
+
+    canon: str
+    toks: list[Tok]
+
+    @property
+    def col(self) -> int | None:
+        return self.toks[0].col
+
+
+@dataclass(slots=True)
+class FundsLine:
+    role: str  # DOMAIN §6.2 budget.lines[].role
+    label: Tok
+    cells: dict[str, Tok] = field(default_factory=dict)  # canon column -> value cell
+
+
+@dataclass(slots=True)
+class FundsBlock:
+    headers: list[Header]
+    lines: list[FundsLine]
+    unit: str  # 万元 / 元 / 亿元 / 千元
+    unit_basis: str  # "header" when declared, "inferred" when the template default was assumed
+    unit_tok: Tok | None
+    table: int | None
+    mode: str  # "table" | "stream"
+
+    def line(self, role: str) -> FundsLine | None:
+        return next((ln for ln in self.lines if ln.role == role), None)
+
+
+@dataclass(slots=True)
+class GoalBlock:
+    target: list[Tok]
+    actual: list[Tok]
+    unit: str | None  # the funds unit of the same table, for bare numbers in goal cells
+
+
+@dataclass(slots=True)
+class IndicatorRow:
+    level1_raw: str | None
+    level2_raw: str | None
+    level1_tok: Tok | None
+    level2_tok: Tok | None
+    level1_inherited: bool
+    level2_inherited: bool
+    name: Tok
+    cells: dict[str, Tok] = field(default_factory=dict)  # canon -> cell (target, actual, unit, comparator, weight, score, reason)
+
+    @property
+    def toks(self) -> list[Tok]:
+        out = [self.name, *self.cells.values()]
+        return sorted(out, key=lambda t: t.i)
+
+
+@dataclass(slots=True)
+class IndicatorBlock:
+    headers: list[Header]
+    rows: list[IndicatorRow]
+    unit: str | None  # the money unit of the table (for money-named indicators)
+    table: int | None
+    mode: str
+    total: dict[str, Tok] = field(default_factory=dict)  # the 总分/合计 row: weight, score
+
+
+@dataclass(slots=True)
+class TableReading:
+    funds: list[FundsBlock] = field(default_factory=list)
+    goals: list[GoalBlock] = field(default_factory=list)
+    indicators: list[IndicatorBlock] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)  # stream indices read as structured cells
+
+
+# ---------------------------------------------------------------------------------------------
+# Header runs
+
+
+def _next_nonempty(stream: list[Tok], i: int, limit: int = 4) -> int | None:
+    j = i
+    while j < len(stream) and j < i + limit:
+        if stream[j].key:
+            return j
+        j += 1
+    return None
+
+
+def _header_at(stream: list[Tok], i: int, allowed: set[str]) -> tuple[Header, int] | None:
+    """The header cell starting at ``i`` (joining up to three wrapped pieces) and the next index."""
+    t = stream[i]
+    if not t.key:
+        return None
+    c = canon_header(t.key)
+    if c in allowed:
+        # "年初预算数" + "(万元)" on the next line: keep the bracket with the header
+        return Header(c, [t]), i + 1
+    if t.table is None and len(t.key) <= 6 and t.key.startswith(_FRAGMENTS):
+        joined = t.key
+        toks = [t]
+        for j in range(i + 1, min(i + 3, len(stream))):
+            u = stream[j]
+            if not u.key or u.table is not None:
+                break
+            joined += u.key
+            toks.append(u)
+            c = canon_header(joined)
+            if c in allowed:
+                return Header(c, toks), j + 1
+    return None
+
+
+def _header_run(stream: list[Tok], i: int, allowed: set[str]) -> tuple[list[Header], int]:
+    """Consecutive header cells from ``i`` (empty cells of the same table row allowed)."""
+    out: list[Header] = []
+    j = i
+    row = (stream[i].table, stream[i].row)
+    while j < len(stream):
+        t = stream[j]
+        if t.table is not None and (t.table, t.row) != row and row[0] is not None:
+            break
+        if not t.key:
+            j += 1
+            continue
+        h = _header_at(stream, j, allowed)
+        if h is None:
+            if t.table is not None and t.table == row[0]:
+                j += 1  # a non-header cell inside the header row (e.g. the section label)
+                continue
+            break
+        out.append(h[0])
+        j = h[1]
+    return out, j
+
+
+def _unit_near(doc: Document, stream: list[Tok], toks: list[Tok]) -> tuple[str, str, Tok | None]:
+    """The money unit a funds header declares: in its cells, the cells just before, or the caption."""
+    first = toks[0]
+    lo = max(0, first.i - 8)
+    for t in [*toks, *reversed(stream[lo : first.i])]:
+        m = _UNIT_DECL.search(t.key)
+        if m:
+            return (m.group(1) or m.group(2)), "header", t
+    if first.table is not None:
+        tb = doc.tables[first.table]
+        if tb.caption:
+            m = _UNIT_DECL.search(fold_key(tb.caption))
+            if m:
+                return (m.group(1) or m.group(2)), "header", None
+        # "单位：万元" anywhere above the header inside the same table
+        for t in reversed(stream[: first.i]):
+            if t.table != first.table:
+                break
+            m = _UNIT_DECL.search(t.key)
+            if m:
+                return (m.group(1) or m.group(2)), "header", t
+    for t in reversed(stream[max(0, first.i - 30) : first.i]):
+        m = re.search(r"单位[:：](亿元|万元|千元|元)", t.key)
+        if m:
+            return m.group(1), "header", t
+    return "万元", "inferred", None  # the national template's unit (DOMAIN §2, T1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Funds block
+
+
+def _row_label(stream: list[Tok], t: Tok) -> str | None:
+    return funds_row_role(t.key) if t.key and len(t.key) <= 20 else None
+
+
+def _read_funds(doc: Document, stream: list[Tok], i: int, out: TableReading) -> int:
+    headers, j = _header_run(stream, i, _FUNDS_CANON)
+    canons = [h.canon for h in headers]
+    if len(set(canons) & _FUNDS_KEY) < 2:
+        return i + 1
+    htoks = [t for h in headers for t in h.toks]
+    # the section label just before the run ("项目资金" "(万元)") belongs to the header
+    k = htoks[0].i - 1
+    while k >= 0 and k >= htoks[0].i - 3 and stream[k].table == htoks[0].table:
+        key = stream[k].key
+        if key and (key.startswith(_SECTION) or _UNIT_DECL.fullmatch(key)):
+            htoks.insert(0, stream[k])
+            k -= 1
+            continue
+        if key:
+            break
+        k -= 1
+    unit, basis, unit_tok = _unit_near(doc, stream, htoks)
+    table_mode = htoks[-1].table is not None and all(h.col is not None for h in headers) and len({(t.table, t.row) for h in headers for t in h.toks}) == 1
+    block = FundsBlock(headers, [], unit, basis, unit_tok, htoks[-1].table, "table" if table_mode else "stream")
+    out.consumed.update(t.i for t in htoks)
+    if table_mode:
+        j = _read_funds_table(doc, stream, headers, block, out)
+    else:
+        j = _read_funds_stream(stream, j, headers, block, out)
+    if block.lines:
+        out.funds.append(block)
+    return j
+
+
+def _read_funds_table(doc: Document, stream: list[Tok], headers: list[Header], block: FundsBlock, out: TableReading) -> int:
+    t0 = headers[0].toks[0]
+    assert t0.table is not None and t0.row is not None
+    tb = doc.tables[t0.table]
+    cols = {h.col: h.canon for h in headers}
+    first_val_col = min(c for c in cols if c is not None)
+    by_cell = {(t.row, t.col): t for t in stream if t.table == tb.index}
+    r = t0.row + 1
+    while r < tb.n_rows:
+        label = None
+        for c in range(0, first_val_col):
+            t = by_cell.get((r, c))
+            if t is not None and t.key and _row_label(stream, t):
+                label = t
+        if label is None:
+            break
+        line = FundsLine(_row_label(stream, label) or "other", label)
+        out.consumed.add(label.i)
+        for c, canon in cols.items():
+            t = by_cell.get((r, c))
+            if t is not None:
+                line.cells[canon] = t
+                out.consumed.add(t.i)
+        block.lines.append(line)
+        r += 1
+    last = [t.i for t in stream if t.table == tb.index and t.row is not None and t.row < r]
+    return (max(last) + 1) if last else t0.i + 1
+
+
+def _read_funds_stream(stream: list[Tok], j: int, headers: list[Header], block: FundsBlock, out: TableReading) -> int:
+    canons = [h.canon for h in headers]
+    while j < len(stream):
+        t = stream[j]
+        if not t.key:
+            j += 1
+            continue
+        role = _row_label(stream, t)
+        if role is None:
+            break
+        line = FundsLine(role, t)
+        out.consumed.add(t.i)
+        j += 1
+        n = 0
+        while j < len(stream) and n < len(canons):
+            v = stream[j]
+            if not v.key:
+                j += 1
+                continue
+            if not is_value_key(v.key) or _row_label(stream, v):
+                break
+            line.cells[canons[n]] = v
+            out.consumed.add(v.i)
+            n += 1
+            j += 1
+        # a reason cell (long text) may follow the values of the total row
+        if j < len(stream) and "reason" in canons and stream[j].key and len(stream[j].key) > 15 and not _row_label(stream, stream[j]):
+            line.cells["reason"] = stream[j]
+            out.consumed.add(j)
+            j += 1
+        block.lines.append(line)
+    return j
+
+
+# ---------------------------------------------------------------------------------------------
+# Goal block (年度总体目标: 预期目标 | 实际完成情况)
+
+
+def _read_goals(stream: list[Tok], i: int, unit: str | None, out: TableReading) -> int:
+    headers, j = _header_run(stream, i, _GOAL_CANON)
+    if not headers or headers[0].canon != "goal_target":
+        return i + 1
+    out.consumed.update(t.i for h in headers for t in h.toks)
+    block = GoalBlock([], [], unit)
+    h0 = headers[0].toks[0]
+    if h0.table is not None and all(h.col is not None for h in headers):
+        cols = {h.col: h.canon for h in headers}
+        rows_seen = 0
+        while j < len(stream) and stream[j].table == h0.table and rows_seen < 3:
+            t = stream[j]
+            if _stops_goal(t):
+                break
+            canon = cols.get(t.col)
+            if canon and t.key:
+                (block.target if canon == "goal_target" else block.actual).append(t)
+                out.consumed.add(t.i)
+            if t.col == 0 and t.row != h0.row:
+                rows_seen += 1
+            j += 1
+    else:
+        texts: list[Tok] = []
+        while j < len(stream) and len(texts) < 2:
+            t = stream[j]
+            if t.key and _stops_goal(t):
+                break
+            if t.key:
+                texts.append(t)
+            j += 1
+        if texts:
+            block.target.append(texts[0])
+            out.consumed.add(texts[0].i)
+        if len(texts) > 1:
+            block.actual.append(texts[1])
+            out.consumed.add(texts[1].i)
+    if block.target or block.actual:
+        out.goals.append(block)
+    return j
+
+
+def _stops_goal(t: Tok) -> bool:
+    k = strip_label(t.key)
+    return k in _IND_LABELS or canon_header(t.key) in {"level1", "level2", "level3"} or level1_of(t.key) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator block
+
+
+def _merge_split_headers(runs: list[list[Header]]) -> list[Header]:
+    """Two header rows (年度指标值 over 指标性质|指标值|度量单位) -> one column list."""
+    if len(runs) == 1:
+        return runs[0]
+    a, b = runs
+    if any(h.canon == "comparator" for h in b) and any(h.canon == "target" for h in a):
+        split = [h for h in b if h.canon in {"comparator", "target", "unit"}]
+        levels = [h for h in b if h.canon in {"level1", "level2", "level3"}]
+        rest: list[Header] = []
+        for h in a:
+            if h.canon == "target":
+                rest.extend(split)
+            elif h.canon not in {"level1", "level2", "level3"}:
+                rest.append(h)
+        return levels + rest
+    return a + [h for h in b if h.canon not in {x.canon for x in a}]
+
+
+def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None, out: TableReading) -> int:
+    run, j = _header_run(stream, i, _IND_CANON)
+    canons = [h.canon for h in run]
+    if "level3" not in canons and not ("target" in canons and "actual" in canons):
+        return i + 1
+    runs = [run]
+    # a second header row right below (T1 central: 年度指标值 over the Sichuan split)
+    k = _next_nonempty(stream, j, 6)
+    if k is not None:
+        run2, j2 = _header_run(stream, k, _IND_CANON)
+        if len(run2) >= 3:
+            runs.append(run2)
+            j = j2
+    headers = _merge_split_headers(runs)
+    for r in runs:
+        out.consumed.update(t.i for h in r for t in h.toks)
+    value_cols = [h.canon for h in headers if h.canon not in {"level1", "level2", "level3"}]
+    table = stream[i].table
+    block = IndicatorBlock(headers, [], unit, table, "table" if table is not None else "stream")
+    l1: tuple[str, Tok] | None = None
+    l2: tuple[str, Tok] | None = None
+    while j < len(stream):
+        t = stream[j]
+        if table is not None and t.table != table:
+            break
+        if not t.key:
+            j += 1
+            continue
+        key = strip_label(t.key)
+        if key in _TOTAL_ROW:
+            j = _read_total_row(stream, j, table, block, out)
+            break
+        if key in _IND_LABELS:
+            out.consumed.add(t.i)
+            j += 1
+            continue
+        new_l1 = level1_of(t.key)
+        new_l2 = level2_of(t.key)
+        if l2 is not None and (new_l1 or new_l2) and (
+            (t.table is not None and l2[1].table == t.table and l2[1].row == t.row and (t.col or 0) > (l2[1].col or 0))
+            or (t.table is None and l2[1].i == t.i - 1)
+        ):
+            new_l1 = new_l2 = None  # right after its 二级 label: this is the 三级 name ("满意度")
+        if new_l1 is not None and new_l2 is not None:  # 成本指标: a 二级 under 产出 in older templates
+            if l1 is not None and level1_of(l1[1].key) == "output":
+                new_l1 = None
+            else:
+                new_l2 = None
+        if new_l1 is not None:
+            l1 = (t.text, t)
+            l2 = None
+            out.consumed.add(t.i)
+            j += 1
+            continue
+        if new_l2 is not None:
+            l2 = (t.text, t)
+            out.consumed.add(t.i)
+            j += 1
+            continue
+        if is_value_key(t.key) or len(t.key) > 60 or _is_section_end(t.key):
+            break
+        # t is a 三级 name; its values follow
+        row = IndicatorRow(
+            l1[0] if l1 else None, l2[0] if l2 else None, l1[1] if l1 else None, l2[1] if l2 else None,
+            False, False, t,
+        )
+        if block.rows:
+            prev = block.rows[-1]
+            row.level1_inherited = row.level1_tok is prev.level1_tok and prev.level1_tok is not None
+            row.level2_inherited = row.level2_tok is prev.level2_tok and prev.level2_tok is not None
+        out.consumed.add(t.i)
+        j += 1
+        j = _read_values(stream, j, t, value_cols, row, out)
+        block.rows.append(row)
+    if block.rows:
+        out.indicators.append(block)
+    return j
+
+
+def _read_values(stream: list[Tok], j: int, name: Tok, value_cols: list[str], row: IndicatorRow, out: TableReading) -> int:
+    n = 0
+    while j < len(stream) and n < len(value_cols):
+        v = stream[j]
+        if name.table is not None:
+            if v.table != name.table or v.row != name.row:
+                break
+            if v.key:
+                row.cells[value_cols[n]] = v
+                out.consumed.add(v.i)
+            n += 1
+            j += 1
+            continue
+        if not v.key:
+            j += 1
+            continue
+        canon = value_cols[n]
+        if level1_of(v.key) or level2_of(v.key) or strip_label(v.key) in _TOTAL_ROW:
+            break
+        if canon in {"weight", "score"} and not is_value_key(v.key):
+            # a name or a reason where a number belongs: the row ended early
+            if canon == "score" or len(v.key) <= 12:
+                break
+        if canon == "reason" and (is_value_key(v.key) or len(v.key) <= 8 or _looks_like_name(v.key)):
+            break
+        if canon in {"target", "actual"} and n > 0 and _looks_like_name(v.key) and not is_value_key(v.key):
+            break
+        row.cells[canon] = v
+        out.consumed.add(v.i)
+        n += 1
+        j += 1
+    if name.table is not None:
+        while j < len(stream) and stream[j].table == name.table and stream[j].row == name.row:
+            j += 1
+    return j
+
+
+_NAME_HINT = re.compile(r"^(?:指标\d+)|(?:率|数|量|度|性|人次|时间|标准|成本|面积|长度|情况)$")
+
+
+def _looks_like_name(key: str) -> bool:
+    return bool(_NAME_HINT.search(key)) and len(key) >= 4
+
+
+def _is_section_end(key: str) -> bool:
+    return key.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "注:", "说明:", "备注"))
+
+
+def _read_total_row(stream: list[Tok], j: int, table: int | None, block: IndicatorBlock, out: TableReading) -> int:
+    label = stream[j]
+    out.consumed.add(label.i)
+    j += 1
+    nums: list[Tok] = []
+    while j < len(stream) and len(nums) < 3:
+        v = stream[j]
+        if table is not None and (v.table != table or v.row != label.row):
+            break
+        if v.key and not is_value_key(v.key):
+            break
+        if v.key and not is_placeholder_key(v.key):
+            nums.append(v)
+            out.consumed.add(v.i)
+        j += 1
+    if nums:
+        block.total["weight"] = nums[0]
+    if len(nums) > 1:
+        block.total["score"] = nums[1]
+    return j
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def read_tables(doc: Document, stream: list[Tok]) -> TableReading:
+    """Every funds, goal and indicator block in the stream, in order."""
+    out = TableReading()
+    i = 0
+    unit: str | None = None
+    unit_table: int | None = None
+    while i < len(stream):
+        t = stream[i]
+        if not t.key or t.i in out.consumed:
+            i += 1
+            continue
+        c = canon_header(t.key)
+        frag = t.table is None and len(t.key) <= 6 and t.key.startswith(_FRAGMENTS)
+        if c in _FUNDS_KEY or (frag and c is None):
+            n_before = len(out.funds)
+            j = _read_funds(doc, stream, i, out)
+            if len(out.funds) > n_before:
+                unit, unit_table = out.funds[-1].unit, out.funds[-1].table
+                i = j
+                continue
+        if c == "goal_target" or (c is None and strip_label(t.key) in _GOAL_LABELS):
+            start = i if c == "goal_target" else i + 1
+            if c is None:
+                out.consumed.add(t.i)
+            k = _next_nonempty(stream, start, 4)
+            if k is not None and canon_header(stream[k].key) == "goal_target":
+                same = unit if (unit_table == stream[k].table) else None
+                i = _read_goals(stream, k, same, out)
+                continue
+        if c in {"level1", "level3"} or (frag and c is None):
+            same = unit if (unit_table == t.table) else None
+            n_before = len(out.indicators)
+            j = _read_indicators(doc, stream, i, same, out)
+            if len(out.indicators) > n_before:
+                i = j
+                continue
+        if c == "target" and t.table is not None:
+            n_before = len(out.indicators)
+            j = _read_indicators(doc, stream, i, unit if unit_table == t.table else None, out)
+            if len(out.indicators) > n_before:
+                i = j
+                continue
+        i += 1
+    return out
+
+
+def unit_of_key(key: str) -> str | None:
+    """The money unit a cell states on its own ("元", "万元"), or ``None``."""
+    m = _MONEY_UNIT.fullmatch(key)
+    return m.group(1) if m else None
