@@ -73,7 +73,7 @@ def _label_values(stream: list[Tok]) -> dict[str, tuple[str, int, int, Tok]]:
             s, e = f.span(m.start(2), m.end(2))
             val = ctx_clean(t.text[s - t.start : e - t.start])
             # a label cell followed by other labels in the same prose line: cut at the next label
-            cut = re.split(r"\s{2,}|\s(?=(?:主管部门|实施单位|项目名称|填报单位|联系人|联系电话|项目负责人)[:：])", val)[0]
+            cut = re.split(r"\s{2,}|\u3000|\s*(?=(?:主管部门|实施单位|项目名称|填报单位|联系人|联系电话|项目负责人|报告日期|填报日期|金额单位|单位)[:：])", val)[0].strip()
             if cut:
                 out[name] = (cut, s, s + len(cut), t)
             continue
@@ -150,6 +150,8 @@ def _report_date(ctx: Ctx, stream: list[Tok]) -> dict[str, Any] | None:
             break
         if not t.key or _PUBLISH.search(t.key) or len(t.key) > 40:
             continue
+        if t.table is not None and not re.match(r"^(?:填报|报告|报送|编制|评价)?日期", t.key):
+            continue  # dates inside tables are indicator values (完工时间), not the report's date
         m = _DATE_CN.search(t.text) or _DATE_ISO.search(t.text)
         if m:
             y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -287,8 +287,13 @@ def _read_funds_table(doc: Document, stream: list[Tok], headers: list[Header], b
             break
         line = FundsLine(_row_label(stream, label) or "other", label)
         out.consumed.add(label.i)
+        # A table flattened to text loses the cells covered by merges: the row's values then sit
+        # right after its label, left of the header's columns. Shift by that gap.
+        assert label.col is not None and label.row is not None
+        label_end = label.col + tb.cell(label.row, label.col).col_span
+        shift = min(0, label_end - first_val_col)
         for c, canon in cols.items():
-            t = by_cell.get((r, c))
+            t = by_cell.get((r, c + shift))
             if t is not None:
                 line.cells[canon] = t
                 out.consumed.add(t.i)
