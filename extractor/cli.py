@@ -130,7 +130,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if split is None:
         default = Path(__file__).resolve().parent.parent / "corpora" / f"{corpus.name}-split.toml"
         split = str(default) if default.exists() else None
-    rep = evaluate(corpus, split_file=split, verbose=args.verbose)
+    extra = list(args.gold or [])
+    if not args.gold:
+        default_gold = Path(__file__).resolve().parent.parent / "corpora" / f"{corpus.name}-gold-heldout"
+        if default_gold.is_dir():
+            extra.append(str(default_gold))
+    rep = evaluate(corpus, split_file=split, extra_gold=extra, verbose=args.verbose)
     if args.json:
         print(json.dumps(rep, ensure_ascii=False, indent=1))
     else:
@@ -170,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         elif name == "eval":
             p.add_argument("corpus", nargs="?", default="../shared/corpora/real-dev", help="a corpus directory with gold/*.json and/or MANIFEST.tsv (default: %(default)s)")
             p.add_argument("--split", metavar="TOML", help="which documents are development (default: corpora/<corpus>-split.toml when present)")
+            p.add_argument("--gold", action="append", metavar="DIR", help="more gold files for the corpus's documents (default: corpora/<corpus>-gold-heldout when present)")
             p.add_argument("--json", action="store_true", help="the report as JSON")
             p.add_argument("-v", "--verbose", action="store_true", help="list every miss per document")
     return ap

@@ -153,8 +153,18 @@ def _load_split(corpus: Path, split_file: Path | None) -> set[str] | None:
     return {str(x) for x in data.get("development", [])}
 
 
-def evaluate(corpus: str | Path, *, split_file: str | Path | None = None, verbose: bool = False) -> dict[str, Any]:
-    """Run the pipeline over a corpus and score it. Returns a JSON-ready report."""
+def evaluate(
+    corpus: str | Path,
+    *,
+    split_file: str | Path | None = None,
+    extra_gold: list[str | Path] | None = None,
+    verbose: bool = False,
+) -> dict[str, Any]:
+    """Run the pipeline over a corpus and score it. Returns a JSON-ready report.
+
+    ``extra_gold``: more directories of gold files for documents of ``corpus`` (labels made
+    apart from the corpus, e.g. held-out labels kept in this repository).
+    """
     corpus = Path(corpus)
     dev = _load_split(corpus, Path(split_file) if split_file else None)
     splits = {"all": Split(), "development": Split(), "held_out": Split()}
@@ -173,7 +183,10 @@ def evaluate(corpus: str | Path, *, split_file: str | Path | None = None, verbos
             out.append(splits["development" if stem in dev or name in dev else "held_out"])
         return out
 
-    for gpath in sorted((corpus / "gold").glob("*.json")):
+    gold_paths = sorted((corpus / "gold").glob("*.json"))
+    for extra in extra_gold or []:
+        gold_paths += sorted(Path(extra).glob("*.json"))
+    for gpath in gold_paths:
         gold = json.loads(gpath.read_text(encoding="utf-8"))
         name = gold.get("file") or f"{gpath.stem}.txt"
         res = run(name)

@@ -77,8 +77,17 @@ def extract_score(
         total = sum((s for s in scores if s is not None), Decimal(0)) + (Decimal(exec_score) if exec_score else Decimal(0))
         out["total_computed"] = _fmt(total)
         out["total_computed_parts"] = {"execution": exec_score, "indicators": len(scores)}
-    # grade as written
-    for t in prose:
+    # grade as written: a "自评等级 | 优" label cell, else a sentence
+    for k, t in enumerate(prose):
+        if t.key and re.fullmatch(r"(?:自评|评价|绩效|综合)?(?:等级|等次|评定等级|评价结论|评价等级)[:：]?", t.key):
+            nxt = next((u for u in prose[k + 1 : k + 4] if u.key), None)
+            label = _GRADES.get(nxt.key.rstrip("级")) if nxt is not None else None
+            if nxt is not None and label:
+                out["grade_reported"] = field(nxt.text.strip(), nxt.text, ctx.prov(
+                    nxt.start, nxt.end, method="table_parser" if nxt.table is not None else "rule", extractor=EXTRACTOR, confidence=0.9, tok=nxt))
+                out["grade_normalized"] = label
+                break
+    for t in prose if out["grade_reported"] is None else []:
         m = _GRADE_RX.search(t.text)
         if m:
             label = _GRADES.get(fold_key(m.group(1)).rstrip("级"))

@@ -292,6 +292,11 @@ def _read_funds_table(doc: Document, stream: list[Tok], headers: list[Header], b
         assert label.col is not None and label.row is not None
         label_end = label.col + tb.cell(label.row, label.col).col_span
         shift = min(0, label_end - first_val_col)
+        if shift:
+            def filled(k: int) -> int:
+                return sum(1 for c in cols if (t := by_cell.get((r, c + k))) is not None and t.key)
+            if filled(shift) <= filled(0):
+                shift = 0  # an empty column of the real layout, not a lost merged cell
         for c, canon in cols.items():
             t = by_cell.get((r, c + shift))
             if t is not None:
@@ -349,19 +354,24 @@ def _read_goals(stream: list[Tok], i: int, unit: str | None, out: TableReading) 
     block = GoalBlock([], [], unit)
     h0 = headers[0].toks[0]
     if h0.table is not None and all(h.col is not None for h in headers):
-        cols = {h.col: h.canon for h in headers}
+        # content rows below the header: their non-empty cells in order are target, actual
+        # (by content, not column: a table flattened to text loses the merged label column)
+        canons = [h.canon for h in headers]
         rows_seen = 0
         while j < len(stream) and stream[j].table == h0.table and rows_seen < 3:
-            t = stream[j]
-            if _stops_goal(t):
+            row = stream[j].row
+            cells = []
+            while j < len(stream) and stream[j].table == h0.table and stream[j].row == row:
+                cells.append(stream[j])
+                j += 1
+            if any(t.key and _stops_goal(t) for t in cells):
+                j = cells[0].i
                 break
-            canon = cols.get(t.col)
-            if canon and t.key:
+            texts = [t for t in cells if t.key and strip_label(t.key) not in _GOAL_LABELS]
+            for canon, t in zip(canons, texts):
                 (block.target if canon == "goal_target" else block.actual).append(t)
                 out.consumed.add(t.i)
-            if t.col == 0 and t.row != h0.row:
-                rows_seen += 1
-            j += 1
+            rows_seen += 1
     else:
         texts: list[Tok] = []
         while j < len(stream) and len(texts) < 2:

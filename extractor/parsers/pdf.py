@@ -469,8 +469,12 @@ def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
             assert isinstance(obj, _PageTable)
             flush()
             if pending is not None and _continues(pending, obj, contents):
-                skip = 1 if obj.draft.row_texts(0) == pending.draft.row_texts(0) else 0
-                pending.draft.append_rows(obj.draft, skip_rows=skip)
+                edges = _union_edges(pending.col_edges, obj.col_edges)
+                pending.draft = _regrid(pending.draft, edges)
+                pending.col_edges = edges
+                part = _regrid(obj.draft, edges)
+                skip = 1 if part.row_texts(0) == pending.draft.row_texts(0) else 0
+                pending.draft.append_rows(part, skip_rows=skip)
                 pending.bbox = obj.bbox
                 pending.page = obj.page
                 continue
@@ -498,7 +502,7 @@ def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
 
 def _continues(prev: _PageTable, nxt: _PageTable, contents: list[_PageContent]) -> bool:
     """``nxt`` continues ``prev``: next page, nothing between them, the same column edges."""
-    if nxt.page != prev.page + 1 or nxt.draft.n_cols != prev.draft.n_cols:
+    if nxt.page != prev.page + 1:
         return False
     before = contents[prev.page - 1]
     after = contents[nxt.page - 1]
@@ -506,4 +510,39 @@ def _continues(prev: _PageTable, nxt: _PageTable, contents: list[_PageContent]) 
         return False
     if any(ln.bbox[3] < nxt.bbox[1] for ln in after.lines):
         return False
-    return all(abs(a - b) <= 3 for a, b in zip(prev.col_edges, nxt.col_edges))
+    if len(prev.col_edges) == len(nxt.col_edges):
+        return all(abs(a - b) <= 3 for a, b in zip(prev.col_edges, nxt.col_edges))
+    # the continuation's rows may draw fewer column rules (a lone "其他资金" row): same outer
+    # edges, and every rule it draws is one of the first part's
+    return (
+        abs(prev.col_edges[0] - nxt.col_edges[0]) <= 3
+        and abs(prev.col_edges[-1] - nxt.col_edges[-1]) <= 3
+        and (
+            all(any(abs(e - f) <= 3 for f in prev.col_edges) for e in nxt.col_edges)
+            or all(any(abs(e - f) <= 3 for f in nxt.col_edges) for e in prev.col_edges)
+        )
+    )
+
+
+def _union_edges(a: list[float], b: list[float]) -> list[float]:
+    out = list(a)
+    for e in b:
+        if not any(abs(e - f) <= 3 for f in out):
+            out.append(e)
+    return sorted(out)
+
+
+def _regrid(draft: TableDraft, edges: list[float]) -> TableDraft:
+    """``draft``'s cells placed on a finer column grid (the first part's ``edges``)."""
+    if len(edges) - 1 == draft.n_cols:
+        return draft
+    out = TableDraft(draft.n_rows, len(edges) - 1, draft.source, draft.pos, caption=draft.caption,
+                     caption_pos=draft.caption_pos, pages=list(draft.pages), continued=draft.continued)
+    for c in draft.cells:
+        bbox = c.pos.bbox
+        if bbox is None:
+            continue
+        c0 = _nearest(edges, bbox[0])
+        c1 = max(c0 + 1, _nearest(edges, bbox[2]))
+        out.add(c.row, c0, c.text, c.pos, row_span=c.row_span, col_span=c1 - c0)
+    return out
