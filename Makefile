@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils
 
-.PHONY: run test setup sysdeps samples bench clean
+.PHONY: run test setup sysdeps samples bench eval clean
 
 # System packages: LibreOffice (DOC/WPS conversion, test fixtures) and a CJK font.
 sysdeps:
@@ -26,15 +26,16 @@ $(BIN)/.installed: pyproject.toml
 setup: sysdeps $(BIN)/.installed
 
 run: setup
-	@for f in corpora/samples/*.pdf corpora/samples/*.docx corpora/samples/*.doc corpora/samples/*.xlsx corpora/samples/*.txt; do \
-	  echo "=== $$f"; $(BIN)/jixiao parse --markdown "$$f" | head -n 40; \
-	done
+	$(BIN)/jixiao extract corpora/samples/*.pdf corpora/samples/*.docx corpora/samples/*.doc corpora/samples/*.xlsx corpora/samples/*.txt --xlsx data/samples-extracted.xlsx
 
 test: setup
 	$(BIN)/pytest -q
 
 samples: setup
 	$(BIN)/python corpora/samplegen.py --out corpora/samples
+
+eval: setup
+	$(BIN)/jixiao eval
 
 bench: setup
 	$(BIN)/python bench/bench_parse.py

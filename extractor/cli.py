@@ -106,7 +106,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         results.append(res)
         if args.json:
             print(_dump(res) if len(args.files) > 1 else json.dumps(res, ensure_ascii=False, indent=1))
-        elif not args.xlsx:
+        else:
             sys.stdout.write(_summary(res))
     if args.xlsx:
         from .export import write_xlsx

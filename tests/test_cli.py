@@ -76,3 +76,87 @@ def test_usage_errors_exit_2():
     assert run().returncode == 2
     assert run("parse").returncode == 2
     assert run("no-such-command").returncode == 2
+
+
+# -- jixiao extract / eval -----------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "corpora" / "samples"
+
+
+def test_extract_json_prints_the_schema_result(report):
+    out = run("extract", "--json", str(report))
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout)
+    assert res["schema_version"] == "1.0"
+    assert set(res) >= {"schema_version", "document", "records", "extraction", "errors"}
+    assert set(res["document"]) >= {"file_name", "sha256", "format", "page_count", "text_sha256"}
+    assert res["document"]["format"] == "pdf_text"
+    rec = res["records"][0]
+    assert set(rec) >= {"meta", "budget", "amounts", "indicators", "score", "problems", "measures", "validations"}
+    assert set(rec["meta"]) >= {"doc_type", "doc_type_confidence", "title", "fiscal_year", "report_date", "issuer",
+                                "supervising_dept", "implementing_unit", "project_name"}
+    for a in rec["amounts"]:
+        assert set(a) >= {"value_yuan", "source_value", "source_unit", "qualifier", "role", "subject", "prov"}
+        assert set(a["prov"]) >= {"page", "bbox", "paragraph_index", "table", "sheet", "cell", "char_span", "quote", "method", "extractor", "confidence"}
+    assert {e["name"] for e in res["extraction"]["extractors"]} >= {"amounts", "budget", "metadata", "score", "checks"}
+
+
+def test_extract_several_files_one_json_per_line_and_a_bad_file_exits_1(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    good = SAMPLES / "school-meal-2023.txt"
+    out = run("extract", "--json", str(good), str(bad))
+    assert out.returncode == 1
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(x) for x in lines)
+    assert first["records"] and not first["errors"]
+    assert second["records"] == [] and second["errors"][0]["code"] == "corrupt_file"
+    assert "broken.pdf" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_extract_usage_error_exits_2():
+    assert run("extract").returncode == 2
+
+
+def test_extract_xlsx_writes_a_workbook_with_exact_amounts(tmp_path):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    out_path = tmp_path / "out" / "fields.xlsx"
+    files = [str(SAMPLES / "road-maintenance-2022.docx"), str(SAMPLES / "health-2024-multi.xlsx")]
+    out = run("extract", *files, "--xlsx", str(out_path))
+    assert out.returncode == 0, out.stderr
+    wb = load_workbook(out_path)
+    assert wb.sheetnames == ["记录", "金额", "指标", "校验", "错误"]
+    records = list(wb["记录"].iter_rows(min_row=2, values_only=True))
+    assert len(records) == 3  # one report + a workbook of two projects
+    header = [c.value for c in wb["记录"][1]]
+    row = dict(zip(header, records[0]))
+    assert row["全年执行数(元)"] == 29040300 and row["项目名称"] == "2022年农村公路日常养护及安全生命防护工程"
+    amounts = list(wb["金额"].iter_rows(min_row=2, values_only=True))
+    res = json.loads(run("extract", "--json", files[0]).stdout)
+    assert len([a for a in amounts if a[0] == "road-maintenance-2022.docx"]) == len(res["records"][0]["amounts"])
+    for a, want in zip(amounts, res["records"][0]["amounts"]):
+        assert Decimal(str(a[3])) == Decimal(want["value_yuan"])
+        assert a[2] == want["text"]
+
+
+def test_eval_scores_the_real_dev_corpus(tmp_path):
+    from conftest import REAL_DEV
+
+    if not REAL_DEV.exists():
+        pytest.skip("../shared/corpora/real-dev not present")
+    out = run("eval", str(REAL_DEV), "--json")
+    assert out.returncode == 0, out.stderr
+    rep = json.loads(out.stdout)
+    dev, held = rep["splits"]["development"], rep["splits"]["held_out"]
+    assert len(dev["documents"]) == 5 and len(held["documents"]) >= 5
+    assert dev["amounts"]["f1"] >= 0.97 and held["amounts"]["f1"] >= 0.9
+    assert rep["splits"]["all"]["manifest"]["doc_type"]["total"] == 26
+
+
+def test_eval_refuses_a_directory_without_labels(tmp_path):
+    out = run("eval", str(tmp_path))
+    assert out.returncode == 2 and "not a labelled corpus" in out.stderr

@@ -199,6 +199,11 @@ def extract_amounts(ctx: Ctx, stream: list[Tok], reading: TableReading) -> list[
                 out.append(Amount(s, tok.start + f.end, m, role, _subject(tok.text, f.start), "regex", 0.9 if m.unit_basis == "explicit" else 0.7, tok, None, None, "table"))
             else:
                 role = _prose_role(tok.text, f.expr_start, m)
+                if role == "unknown" and not tok.text[: f.expr_start].strip(" \t:：|"):
+                    # a value on its own line: its label is the line before ("资金总额" / "10000万元")
+                    prev = next((u for u in reversed(stream[max(0, tok.i - 3) : tok.i]) if u.key), None)
+                    if prev is not None and len(prev.key) <= 20:
+                        role = _prose_role(prev.text + "\n" * 0, len(prev.text), m)
                 out.append(Amount(s, tok.start + f.end, m, role, _subject(tok.text, f.expr_start), "regex", 0.9 if m.unit_basis == "explicit" else 0.7, None, None, None, "prose"))
     out.sort(key=lambda a: (a.start, a.end))
     return out

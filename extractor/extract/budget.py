@@ -22,7 +22,7 @@ __all__ = ["NAME", "VERSION", "extract_budget", "execution_rate"]
 
 NAME, VERSION = "budget", "0.2.0"
 EXTRACTOR = f"{NAME}@{VERSION}"
-_RATE_RX = re.compile(r"执行率\s*(?:为|达|达到|是|:|：)?\s*(\d+(?:\.\d+)?)\s*[%％]")
+_RATE_RX = re.compile(r"(?:执行率|支付率|支出率|使用率|执行进度|支出进度)\s*(?:为|达|达到|是|:|：)?\s*(\d+(?:\.\d+)?)\s*[%％]")
 _CENT = Decimal("0.01")
 
 

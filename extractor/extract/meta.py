@@ -68,6 +68,8 @@ def _label_values(stream: list[Tok]) -> dict[str, tuple[str, int, int, Tok]]:
         if name in out:
             continue
         rest = m.group(2)
+        if re.fullmatch(r"(?:及|和)?(?:编码|代码)|\(?盖章\)?", rest or ""):
+            rest = ""  # a label wrapped over two cells: "主管部门" / "及编码"
         if rest and not rest.startswith("("):
             f = fold(t.text, base=t.start)
             s, e = f.span(m.start(2), m.end(2))
@@ -85,10 +87,17 @@ def _label_values(stream: list[Tok]) -> dict[str, tuple[str, int, int, Tok]]:
             seen += 1
             if seen > 3:
                 break
+            if re.fullmatch(r"(?:及|和)?(?:编码|代码)|\(?盖章\)?", u.key):
+                seen -= 1
+                continue  # the rest of a label wrapped over two lines
             if _LABEL_RX.match(u.key) or len(u.key) > 80:
                 break
             val = u.text.strip()
             lead = len(u.text) - len(u.text.lstrip())
+            code = re.match(r"^[\[【(（]\s*\d{4,}\s*[\]】)）]\s*", val)  # "[015001]武汉市…": the code is not the name
+            if code:
+                lead += code.end()
+                val = val[code.end():]
             out[name] = (val, u.start + lead, u.start + lead + len(val), u)
             break
     return out
