@@ -43,10 +43,21 @@ What is money
 * Not handled: negative amounts (a sign is ignored), "300/人" with 元 implied, "每人1000元"
   (the ``per`` is only read after "元/"), and digits split by spaces ("1 234.5", repaired upstream
   by :func:`extractor.layout.repair_spaces`).
+
+Changes, counts and periods
+---------------------------
+:func:`parse_change` reads a change expression (同比增长3.0%, 提高2.3个百分点, 较上年减少120万元,
+翻一番; DOMAIN §4.3) into a :class:`Change`; :func:`parse_count` a count with a measure word
+(59 个, 185个预算项目, 约3000平米; DOMAIN §4.5) into a :class:`Count`; :func:`parse_period` a period
+or date (1-7月, 12月底前, 截至2022年7月31日, 第三季度; DOMAIN §4.6) into a :class:`Period`. They run on
+the same same-length normalised copy as :func:`find_money`, so their ``start/end`` offsets are
+code points into the caller's string as well, and full-width input (３．０％, ５９ 个) reads the same
+as ASCII.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 import unicodedata
@@ -61,13 +72,19 @@ import cn2an
 __all__ = [
     "QUALIFIERS",
     "UNITS",
+    "Change",
+    "Count",
     "Money",
     "MoneyMatch",
+    "Period",
     "find_money",
     "format_yuan",
+    "parse_change",
+    "parse_count",
     "parse_decimal",
     "parse_money",
     "parse_percent",
+    "parse_period",
 ]
 
 
@@ -164,6 +181,9 @@ def _compile_masks() -> list[re.Pattern[str]]:
 
 
 _MASKS = _compile_masks()
+# The [masks] patterns by name, without the number + measure word one: what parse_count and
+# parse_change skip (parse_change leaves out "percent", since "增长3.0%" is its main form).
+_NOT_QUANTITY_MASKS: dict[str, re.Pattern[str]] = dict(zip(_LEX["masks"], _MASKS[:-1], strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,3 +688,438 @@ def _finish(text: str, s: str, r: _Reading) -> MoneyMatch | None:
         per=per,
     )
     return MoneyMatch(r.start, end, expr_start, expr_end, money)
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes (DOMAIN §4.3), counts (§4.5), periods and dates (§4.6)
+#
+# The small word lists below are the grammar of these expressions rather than a lexicon that grows
+# with new templates; measure words and qualifier words come from ``data/numbers.toml``.
+
+_QTY_CN = f"[{_CN_DIGITS}十拾百佰千仟万亿]+(?:点[{_CN_DEC_DIGITS}]+)?"
+# A quantity: Arabic digits (with an optional 万/亿) or a Chinese numeral, an inner 余/多, a unit.
+_QTY = rf"(?:(?<![0-9A-Za-z.])(?P<ar>{_NUM})|(?P<cn>{_QTY_CN}))\s*(?P<chain>[万亿])?\s*(?P<inner>[余多])?\s*"
+_MEASURE_ALT = _alternation(_WORDS["measure_words"])
+_MONEY_UNIT_ALT = _alternation([*UNITS, "圆"])
+
+_COUNT_RX = re.compile(rf"{_QTY}(?P<unit>{_MEASURE_ALT})")
+# Measure words that make something other than a count: percentage points, scores, multiples, a
+# bare month or day after a number (a date; "12个月" and "3天" are counts), and 级, a rank
+# (一级指标, 一级预算单位).
+_NOT_COUNT_UNITS = frozenset({"个百分点", "分", "倍", "月", "日", "级"})
+_COUNT_UNIT_CANON = {"平米": "平方米", "㎡": "平方米", "m²": "平方米", "m³": "立方米", "千米": "公里", "km": "公里", "kg": "千克", "公斤": "千克"}
+# Where the counted noun after a measure word stops: particles, conjunctions and common verbs.
+_NOUN_RX = re.compile(r"(?:\s*[\u4e00-\u9fff])+")
+_NOUN_STOP_RX = re.compile(
+    r"对(?!象)|[的和及与等共已均是在占被将并且而或每]|开展|进行|实施|完成|参与|参加|通过|获得|涉及|合计|共计|其中|以上|以下|左右"
+    r"|全部|实现|覆盖|接受|受益|纳入|提供|用于|达到|组织|发放"
+)
+_NOUN_MAX = 8
+
+_CHANGE_BASES = {
+    "上年同期": "上年", "去年同期": "上年", "上一年度": "上年", "上年度": "上年", "上年": "上年", "去年": "上年",
+    "上期": "上期", "上月": "上期", "上季度": "上期", "年初预算": "预算", "年初": "年初", "预算数": "预算", "预算": "预算",
+    "计划": "计划", "目标": "计划",
+}
+_BASE_WORD = rf"(?:{_alternation(_CHANGE_BASES)}|[0-9]{{4}}\s*年度?)"
+_BASE_RX = rf"(?P<base>(?P<tongbi>同比|环比)\s*(?P<bw1>{_BASE_WORD})?|(?:相比|相较|对比|比|较|与)于?\s*(?P<bw2>{_BASE_WORD}))(?:同期)?(?:相比|相较|比较)?\s*[,，]?\s*"
+_UP_VERBS = ("增长", "增加", "提高", "上升", "上涨", "提升", "增多")
+_DOWN_VERBS = ("下降", "减少", "降低", "下滑", "回落", "缩减", "压减")
+_UP_NOUNS = ("增幅", "涨幅", "增速", "增长率")
+_DOWN_NOUNS = ("降幅", "减幅", "下降率")
+_UP = frozenset({*_UP_VERBS, *_UP_NOUNS, "+"})
+_CHANGE_UNIT = rf"(?P<unit>%|个百分点|百分点|倍|{_MONEY_UNIT_ALT}|{_MEASURE_ALT})"
+_CHANGE_RX = re.compile(
+    rf"(?:{_BASE_RX})?"
+    rf"(?:(?P<fan>翻了?(?P<fn>[一两二三四])番)"
+    rf"|(?P<noun>{_alternation([*_UP_NOUNS, *_DOWN_NOUNS])})(?:为|达到|达|是)?"  # before the verbs: 增长率 is not 增长
+    rf"|(?P<verb>{_alternation([*_UP_VERBS, *_DOWN_VERBS])})了?\s*(?P<to>(?:到|至|为)(?:原来的|上年的)?)?"
+    rf"|(?P<sign>[+-]))"
+    rf"\s*(?P<q>{_alternation(_LEADING)})?\s*"
+    rf"(?:{_QTY}{_CHANGE_UNIT}?)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change against a base (DOMAIN §4.3): "同比增长3.0%" -> ``+``, 3.0, "%", base "上年".
+
+    ``direction`` is "+" or "-". ``value`` is the magnitude in ``unit`` (never negative); ``unit``
+    is "%" (percent), "pp" (个百分点, percentage points), "×" (a factor: 翻一番 = 2, 翻两番 = 4,
+    "增长到1.5倍" = 1.5), a money unit as written ("万元"), a measure word ("个"), "倍" for a decrease
+    written in 倍 (no agreed reading; flagged), or ``None`` for a bare number. ``money`` is the amount in yuan when ``unit`` is a money unit. ``base`` is the
+    comparison base: "上年" (同比, 比上年, 较去年同期), "上期" (环比), "年初", "预算", "计划", a year
+    ("2021年"), or ``None`` when none is written. ``flagged`` marks readings writers are not
+    consistent about, with the reason in ``note``: "翻一番" (read ×2), "增长1.5倍" (read ×2.5, some
+    writers mean ×1.5). ``qualifier`` is one of :data:`QUALIFIERS` ("增长约3%" -> "approx").
+    ``start/end`` cover the expression in the caller's string; ``raw == text[start:end]``.
+    """
+
+    direction: str
+    value: Decimal | None
+    unit: str | None
+    base: str | None
+    flagged: bool
+    note: str | None
+    qualifier: str
+    money: Money | None
+    raw: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A count or physical quantity with its measure word (DOMAIN §4.5): "185个预算项目" -> 185 个 预算项目.
+
+    ``value`` is exact and includes a written 万/亿 ("2.5万人次" -> 25000). ``unit`` is the measure
+    word or unit, with synonyms folded (平米, ㎡, m² -> 平方米; 千米, km -> 公里); ``unit_raw`` is the
+    unit as written (on the normalised copy). ``noun`` is the counted noun right after the unit
+    ("预算项目"), cut before particles and common verbs and at most 8 characters, whitespace
+    removed, or ``None``; it is a best guess, not a span. ``qualifier`` is one of
+    :data:`QUALIFIERS` (约3000平米 -> "approx", 300多人 -> "more_than"). ``start/end`` cover the
+    number and the unit as written (spaces and line breaks between them included: "59 \\n\\n个");
+    ``expr_start/expr_end`` add the qualifier words, and ``raw == text[expr_start:expr_end]``.
+    """
+
+    value: Decimal
+    unit: str
+    unit_raw: str
+    noun: str | None
+    qualifier: str
+    raw: str
+    start: int
+    end: int
+    expr_start: int
+    expr_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A period or a date target (DOMAIN §4.6): "1-7月" -> months 1..7; "12月底前" -> deadline ``<=`` 12-31.
+
+    ``kind`` is one of "year", "years", "month", "months", "half", "quarter", "date", "deadline"
+    (a 时效 target: "12月底前", "6月30日前", "年底前") or "to_date" (截至…: from 1 January to that
+    day). ``year`` is the year written, else the ``fiscal_year`` the caller passed, else ``None``;
+    ``year_basis`` says which ("explicit", "fiscal_year", ``None``). ``first_month/last_month``
+    bound the months covered (a deadline has only ``last_month``). ``date_from/date_to`` are the
+    first and last day when the year is known (a deadline has only ``date_to``). ``comparator`` is
+    "<=" for a deadline ending at a day or month end, "<" for "N月前" (before the month starts,
+    ``date_to`` is its first day), ``None`` otherwise. ``start/end`` cover the expression in the
+    caller's string; ``raw == text[start:end]``.
+    """
+
+    kind: str
+    year: int | None
+    year_basis: str | None
+    first_month: int | None
+    last_month: int | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    comparator: str | None
+    raw: str
+    start: int
+    end: int
+
+
+def _qty_value(m: re.Match[str]) -> Decimal | None:
+    """The number of a ``_QTY`` match with its 万/亿 applied, or ``None`` for a numeral that does not parse."""
+    chain = m.group("chain") or ""
+    if m.group("ar"):
+        value = Decimal(m.group("ar").replace(",", ""))
+        return Decimal(_plain(_scale(value, _chain_power(chain)))) if chain else value
+    run = m.group("cn")
+    if run is None:
+        return None
+    if all(c in _CN_PLACES for c in run.partition("点")[0]):
+        return None  # 万人, 千人计划: place words alone are not a number
+    if m.start("cn") > 0 and m.string[m.start("cn") - 1] in "第" + _WORDS["vague_before"]:
+        return None  # 第三个 (an ordinal), 数十个, 十几个
+    value = _cn_number(run + chain)
+    return None if value is None else Decimal(_plain(Decimal(value)))
+
+
+def _qty_masked(masked: bytearray, start: int, end: int) -> bool:
+    return any(masked[start:end])
+
+
+def _not_quantity_mask(s: str, *, skip: str = "") -> bytearray:
+    """Flags where a 文号, code, date, percentage or section number stands (``[masks]`` except ``skip``)."""
+    flags = bytearray(len(s))
+    for name, rx in _NOT_QUANTITY_MASKS.items():
+        if name == skip:
+            continue
+        for m in rx.finditer(s):
+            flags[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return flags
+
+
+def _noun_after(s: str, end: int) -> str | None:
+    """The counted noun right after a measure word: Han characters (whitespace between allowed), cut at a stop word."""
+    m = _NOUN_RX.match(s, end)
+    if m is None:
+        return None
+    noun = re.sub(r"\s+", "", m.group())
+    stop = _NOUN_STOP_RX.search(noun)
+    if stop is not None:
+        noun = noun[: stop.start()]
+    noun = noun[:_NOUN_MAX]
+    return noun or None
+
+
+def _counts(text: str) -> list[Count]:
+    s = _fold(text)
+    masked = _not_quantity_mask(s)
+    out: list[Count] = []
+    for m in _COUNT_RX.finditer(s):
+        unit_raw = m.group("unit")
+        start = m.start("ar") if m.group("ar") else m.start("cn")
+        if unit_raw in _NOT_COUNT_UNITS or _qty_masked(masked, start, m.end()):
+            continue
+        if s[max(0, start - 1) : start] in ("-", "~", "—", "至", "到") and start >= 2 and s[start - 2].isdigit():
+            continue  # the upper end of a range ("10-20个"): not handled
+        value = _qty_value(m)
+        if value is None:
+            continue
+        lead, expr_start = _leading(s, start)
+        trail = _TRAIL_RX.match(s, m.end())
+        expr_end = trail.end() if trail else m.end()
+        candidates = [_TRAILING[trail.group("word")] if trail else None, _INNER[m.group("inner")] if m.group("inner") else None, lead]
+        qualifier = next((q for q in candidates if q is not None), "exact")
+        noun = None if trail else _noun_after(s, m.end())
+        out.append(Count(value, _COUNT_UNIT_CANON.get(unit_raw, unit_raw), unit_raw, noun, qualifier,
+                         text[expr_start:expr_end], start, m.end(), expr_start, expr_end))
+    return out
+
+
+def parse_count(text: str) -> Count | None:
+    """The one count with a measure word in ``text`` (DOMAIN §4.5), or ``None``.
+
+    "59 个" (split by spaces or line breaks) -> 59 个; "185个预算项目" -> 185 个, noun 预算项目;
+    "两百人" -> 200 人; "约3000平米" -> 3000 平方米, approx. ``None`` when the text holds no count or
+    more than one, and for things that only look like counts: percentages and 个百分点, scores
+    (86.4分), multiples (1.5倍), dates and periods (2022年, 1-7月, 6日), 文号, codes, ordinals
+    (第三个) and vague numerals (数十个). Money (5万元) is never a count.
+    """
+    found = _counts(text)
+    return found[0] if len(found) == 1 else None
+
+
+_FAN_NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
+
+
+def _changes(text: str) -> list[Change]:
+    s = _fold(text)
+    masked = _not_quantity_mask(s, skip="percent")
+    out: list[Change] = []
+    pos = 0
+    while True:
+        m = _CHANGE_RX.search(s, pos)
+        if m is None:
+            return out
+        pos = max(m.end(), m.start() + 1)
+        change = _change(text, s, m, masked)
+        if change is not None:
+            out.append(change)
+
+
+def _change(text: str, s: str, m: re.Match[str], masked: bytearray) -> Change | None:
+    g = m.groupdict()
+    bw = g["bw1"] or g["bw2"]
+    base = None
+    if bw:
+        bw = re.sub(r"\s+", "", bw)
+        base = _CHANGE_BASES.get(bw, bw.removesuffix("度"))
+    elif g["tongbi"]:
+        base = "上年" if g["tongbi"] == "同比" else "上期"
+    qualifier = _LEADING[g["q"]] if g["q"] else "exact"
+    if qualifier == "exact" and g["inner"]:
+        qualifier = _INNER[g["inner"]]
+    has_qty = g["ar"] is not None or g["cn"] is not None
+    if g["fan"]:
+        n = _FAN_NUMERALS[g["fn"]]
+        factor = Decimal(2) ** n
+        end = m.end("fan")
+        return Change("+", factor, "×", base, True, f"翻{g['fn']}番 read as ×{factor}", qualifier, None, text[m.start():end], m.start(), end)
+    word = g["verb"] or g["noun"] or g["sign"]
+    direction = "+" if word in _UP else "-"
+    if not has_qty:
+        return None  # "增长较快": a direction without a value
+    qstart = m.start("ar") if g["ar"] is not None else m.start("cn")
+    unit = g["unit"]
+    if _qty_masked(masked, qstart, m.end()):
+        return None  # the number is a date, a 文号 … ("增加2022年"), not a change value
+    if g["sign"] and (unit is None or (m.start("sign") > 0 and re.match(r"[0-9A-Za-z%.)\]〕]", s[m.start("sign") - 1]))):
+        return None  # "-3" alone is a signed number; "80%-90%", "10-20个" are ranges
+    value = _qty_value(m)
+    if value is None:
+        return None
+    if g["to"]:
+        if unit != "倍":
+            return None  # "提高到95%": a new level, not a change
+        return Change(direction, value, "×", base, False, None, qualifier, None, text[m.start() : m.end()], m.start(), m.end())
+    flagged, note, money = False, None, None
+    out_unit: str | None = unit
+    if unit in ("个百分点", "百分点"):
+        out_unit = "pp"
+    elif unit == "倍":
+        if direction == "+":
+            out_unit, flagged = "×", True
+            note = f"增长{_plain(value)}倍 read as ×{_plain(value + 1)}; some writers mean ×{_plain(value)}"
+            value = value + 1
+        else:
+            flagged, note = True, "a decrease written in 倍 has no agreed reading"
+    elif unit is not None and (unit in UNITS or unit == "圆"):
+        money = parse_money(text[qstart : m.end()])
+        if money is None:
+            return None
+        out_unit = money.source_unit
+        value = Decimal(money.source_value)
+    elif unit is not None:
+        out_unit = _COUNT_UNIT_CANON.get(unit, unit)
+        if unit in _NOT_COUNT_UNITS:
+            return None
+    return Change(direction, value, out_unit, base, flagged, note, qualifier, money, text[m.start() : m.end()], m.start(), m.end())
+
+
+def parse_change(text: str) -> Change | None:
+    """The one change expression in ``text`` (DOMAIN §4.3), or ``None``.
+
+    "同比增长3.0%" -> ("+", 3.0, "%", base "上年"); "提高2.3个百分点" -> ("+", 2.3, "pp");
+    "下降0.5%" -> ("-", 0.5, "%"); "较上年减少120万元" -> ("-", 120, "万元", money 1200000 yuan);
+    "翻一番" -> ("+", 2, "×", flagged); "增长1.5倍" -> ("+", 2.5, "×", flagged). ``None`` when the text
+    holds no change or more than one, and for a new level rather than a change ("提高到95%").
+    """
+    found = _changes(text)
+    return found[0] if len(found) == 1 else None
+
+
+_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_MONTH = r"(?:(?<![0-9])(?:1[0-2]|0?[1-9])(?![0-9])|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:(?<![0-9])(?:3[01]|[12][0-9]|0?[1-9])(?![0-9])|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_YEAR = r"(?<![0-9])[0-9]{4}(?![0-9])"
+_PERIOD_RX = re.compile(
+    rf"(?P<todate>截至|截止到?)?\s*"
+    r"(?:"
+    rf"(?P<iy>{_YEAR})\s*[-/.]\s*(?P<im>{_MONTH})\s*[-/.]\s*(?P<id>{_DAY})(?![0-9])"
+    rf"|(?P<y1>{_YEAR})\s*(?:年度?)?\s*[-—–~至到]\s*(?P<y2>{_YEAR})\s*年度?"
+    rf"|(?:(?P<y>{_YEAR})\s*年度?\s*)?(?:"
+    rf"(?P<m1>{_MONTH})\s*月?\s*[-—–~至到]\s*(?P<m2>{_MONTH})\s*月份?"
+    rf"|(?P<dm>{_MONTH})\s*月\s*(?P<dd>{_DAY})\s*[日号]"
+    rf"|(?P<mm>{_MONTH})\s*月份?(?P<edge>底|末)?"
+    r"|(?P<half>上半年|下半年)"
+    r"|第?(?P<q>[一二三四1-4])季度"
+    r")"
+    rf"|(?:(?P<ey>{_YEAR})\s*年?\s*)?(?P<ye>年底|年末)"
+    r"|(?P<yo>(?<![0-9])[0-9]{4})\s*年度?"
+    r")"
+    r"(?P<before>\s*(?:之前|以前|前))?"
+)
+
+
+def _month_number(word: str) -> int:
+    return int(word) if word.isdigit() else _CN_MONTHS[word]
+
+
+def _day_number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    value = _cn_integer(word)
+    return int(value) if value is not None else None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _period(text: str, s: str, m: re.Match[str], fiscal_year: int | None) -> Period | None:
+    g = m.groupdict()
+    written = g["y"] or g["iy"] or g["yo"] or g["ey"]
+    year = int(written) if written else fiscal_year
+    basis = "explicit" if written else ("fiscal_year" if fiscal_year is not None else None)
+    kind: str
+    first = last = None
+    day: int | None = None
+    if g["y1"]:
+        y1, y2 = int(g["y1"]), int(g["y2"])
+        if y1 > y2:
+            return None
+        return Period("years", None, "explicit", 1, 12, dt.date(y1, 1, 1), dt.date(y2, 12, 31), None,
+                      text[m.start() : m.end()], m.start(), m.end())
+    if g["yo"]:
+        kind, first, last = "year", 1, 12
+    elif g["m1"]:
+        kind, first, last = "months", _month_number(g["m1"]), _month_number(g["m2"])
+        if first > last:
+            return None
+    elif g["dm"] or g["iy"]:
+        kind = "date"
+        first = last = _month_number(g["dm"] or g["im"])
+        day = _day_number(g["dd"] or g["id"])
+    elif g["mm"]:
+        kind, first = "month", _month_number(g["mm"])
+        last = first
+        if g["edge"]:
+            kind, day = "date", 31  # the month's last day, clamped below
+    elif g["ye"]:
+        kind, first, last, day = "date", 12, 12, 31
+    elif g["half"]:
+        kind = "half"
+        first, last = (1, 6) if g["half"] == "上半年" else (7, 12)
+    elif g["q"]:
+        kind = "quarter"
+        n = int(g["q"]) if g["q"].isdigit() else _CN_MONTHS[g["q"]]
+        first, last = 3 * n - 2, 3 * n
+    else:
+        kind, first, last = "year", 1, 12
+    assert first is not None and last is not None
+    date_from = date_to = None
+    if year is not None:
+        try:
+            date_from = dt.date(year, first, 1 if day is None else min(day, _month_end(year, first).day))
+            date_to = _month_end(year, last)
+            if day is not None:
+                if day > _month_end(year, last).day and not (g["edge"] or g["ye"]):
+                    return None  # 2月30日
+                date_to = date_from
+        except ValueError:
+            return None
+    elif day is not None and not (g["edge"] or g["ye"]) and not 1 <= day <= _month_end(2000, last).day:
+        return None  # no year: check against the longest month (2月 has 29 days in 2000)
+    comparator = None
+    if g["before"] and kind in ("date", "month"):
+        if kind == "month" and not g["edge"]:
+            comparator = "<"  # "10月前": before October starts
+            date_to = dt.date(year, first, 1) if year is not None else None
+        else:
+            comparator = "<="
+        kind, first = "deadline", None
+        date_from = None
+    elif g["todate"] and kind in ("date", "month"):
+        kind, first = "to_date", 1
+        date_from = dt.date(year, 1, 1) if year is not None else None
+    elif g["before"]:
+        return Period(kind, year, basis, first, last, date_from, date_to, None, text[m.start() : m.start("before")], m.start(), m.start("before"))
+    return Period(kind, year, basis, first, last, date_from, date_to, comparator, text[m.start() : m.end()], m.start(), m.end())
+
+
+def parse_period(text: str, *, fiscal_year: int | None = None) -> Period | None:
+    """The first period or date expression in ``text`` (DOMAIN §4.6), or ``None``.
+
+    "1-7月执行数" -> months 1..7 (a period, not a number); "2022年1-7月" -> 2022-01-01..2022-07-31;
+    "12月底前" with ``fiscal_year=N`` -> deadline, comparator "<=", ``date_to`` N-12-31 (without a
+    fiscal year: ``last_month`` 12, no date); "6月30日前" -> deadline "<=" N-06-30; "截至2022年7月31日"
+    -> to_date 2022-01-01..2022-07-31; "上半年", "第三季度", "2023年 1月 6日" (stray spaces), "2022年度",
+    "2020-2022年". ``fiscal_year`` fills in a year the text does not write. Unlike ``parse_money``
+    this reads the leftmost expression, so a header such as "2022年1-7月执行数" gives its period.
+    An impossible month or day (13月, 2月30日) is not a period.
+    """
+    s = _fold(text)
+    for m in _PERIOD_RX.finditer(s):
+        if m.end() == m.start():
+            continue
+        p = _period(text, s, m, fiscal_year)
+        if p is not None:
+            return p
+    return None

@@ -81,7 +81,8 @@ def extract_records(doc: Document, options: ExtractOptions | None = None) -> lis
         prose = [t for t in part if t.i not in reading.consumed]
         meta = extract_meta(ctx, part)
         budget = extract_budget(ctx, reading.funds, amounts, prose)
-        indicators = indicator_dicts(ctx, reading.indicators)
+        fy = (meta.get("fiscal_year") or {}).get("value")
+        indicators = indicator_dicts(ctx, reading.indicators, fiscal_year=fy)
         score = extract_score(ctx, reading.indicators, budget, prose, options.grade_scheme)
         rec: dict[str, Any] = {
             "meta": meta,

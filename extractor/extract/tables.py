@@ -463,7 +463,10 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
         ):
             new_l1 = new_l2 = None  # right after its 二级 label: this is the 三级 name ("满意度")
         if new_l1 is not None and new_l2 is not None:  # 成本指标: a 二级 under 产出 in older templates
-            if l1 is not None and level1_of(l1[1].key) == "output":
+            nxt = next((u for u in stream[j + 1 : j + 4] if u.key), None)
+            if nxt is not None and level2_of(nxt.key) is not None and level1_of(nxt.key) is None:
+                new_l2 = None  # a 二级 label follows (经济成本指标): the newer 一级 成本指标
+            elif l1 is not None and level1_of(l1[1].key) == "output":
                 new_l1 = None
             else:
                 new_l2 = None
