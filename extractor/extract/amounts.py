@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..numbers import Money, MoneyMatch, find_money, format_yuan, parse_money
+from ..numbers import Money, MoneyMatch, find_money, format_yuan
 from ..textnorm import fold
 from .fields import Ctx
 from .lexicon import LEX
@@ -74,20 +74,19 @@ def amount_dict(ctx: Ctx, a: Amount, idx: int) -> dict[str, Any]:
     }
 
 
-def _cell_money(tok: Tok, unit: str | None) -> tuple[MoneyMatch | None, bool]:
-    """(match, used_header) for one cell: explicit money first, else a bare number in ``unit``."""
+def _cell_money(tok: Tok, unit: str | None) -> tuple[list[MoneyMatch], str]:
+    """The money of one goal/indicator cell and how it was read: written units first ("regex"),
+    else a cell that is only a bare number, in the block's ``unit`` ("table_parser")."""
     found = find_money(tok.text)
-    if found:
-        return found[0], False
-    if unit is None:
-        return None, False
+    if found or unit is None:
+        return found, "regex"
     found = find_money(tok.text, header_unit=unit)
     if len(found) == 1 and found[0].money.unit_basis == "header":
         # the whole cell must be the number (no words around it): "90", "≤90", "0.00"
         rest = (tok.text[: found[0].expr_start] + tok.text[found[0].expr_end :]).strip(" <>=≤≥≦≧﹦＝═")
         if not rest:
-            return found[0], True
-    return None, False
+            return found, "table_parser"
+    return [], "regex"
 
 
 def _is_money_indicator(row: IndicatorRow) -> str | None:
@@ -127,7 +126,6 @@ def _subject(text: str, start: int) -> str | None:
 
 
 def extract_amounts(ctx: Ctx, stream: list[Tok], reading: TableReading) -> list[Amount]:
-    doc = ctx.doc
     out: list[Amount] = []
     done: set[int] = set()
     # funds blocks
@@ -154,14 +152,10 @@ def extract_amounts(ctx: Ctx, stream: list[Tok], reading: TableReading) -> list[
         for kind, toks in (("goal_target", gb.target), ("goal_actual", gb.actual)):
             for tok in toks:
                 done.add(tok.i)
-                hits = find_money(tok.text)
-                if hits:
-                    for f in hits:
-                        out.append(Amount(tok.start + f.start, tok.start + f.end, f.money, kind, None, "regex", 0.9, tok, None, kind, "goal"))
-                    continue
-                f, _ = _cell_money(tok, gb.unit)
-                if f is not None:
-                    out.append(Amount(tok.start + f.start, tok.start + f.end, f.money, kind, None, "table_parser", 0.8, tok, None, kind, "goal"))
+                hits, method = _cell_money(tok, gb.unit)
+                conf = 0.9 if method == "regex" else 0.8
+                for f in hits:
+                    out.append(Amount(tok.start + f.start, tok.start + f.end, f.money, kind, None, method, conf, tok, None, kind, "goal"))
     # indicator cells
     for ib in reading.indicators:
         for row in ib.rows:
@@ -170,23 +164,16 @@ def extract_amounts(ctx: Ctx, stream: list[Tok], reading: TableReading) -> list[
                 unit = ib.unit
             cost = "成本" in (row.level2_raw or "") or "成本" in (row.level1_raw or "") or "成本" in row.name.key
             for canon, tok in row.cells.items():
+                if canon == "reason":
+                    continue  # prose inside the cell is read below
                 done.add(tok.i)
-                hits = find_money(tok.text)
                 if canon not in {"target", "actual"}:
-                    continue  # weight/score/unit/comparator cells are never money; reasons are read as prose below
+                    continue  # weight/score/unit/comparator cells are never money
                 role = ("cost_" if cost else "indicator_") + canon
-                if hits:
-                    for f in hits:
-                        out.append(Amount(tok.start + f.start, tok.start + f.end, f.money, role, row.name.text.strip(), "regex", 0.92, tok, None, canon, "indicator"))
-                    continue
-                f, _ = _cell_money(tok, unit)
-                if f is not None:
-                    conf = 0.9 if row.cells.get("unit") is not None else 0.75
-                    out.append(Amount(tok.start + f.start, tok.start + f.end, f.money, role, row.name.text.strip(), "table_parser", conf, tok, None, canon, "indicator"))
-            for canon in ("reason",):
-                tok = row.cells.get(canon)
-                if tok is not None:
-                    done.discard(tok.i)  # prose inside the cell is read below
+                hits, method = _cell_money(tok, unit)
+                conf = 0.92 if method == "regex" else (0.9 if row.cells.get("unit") is not None else 0.75)
+                for f in hits:
+                    out.append(Amount(tok.start + f.start, tok.start + f.end, f.money, role, row.name.text.strip(), method, conf, tok, None, canon, "indicator"))
     # everything else: explicit money only
     for tok in stream:
         if tok.i in done or not tok.key:
@@ -203,14 +190,8 @@ def extract_amounts(ctx: Ctx, stream: list[Tok], reading: TableReading) -> list[
                     # a value on its own line: its label is the line before ("资金总额" / "10000万元")
                     prev = next((u for u in reversed(stream[max(0, tok.i - 3) : tok.i]) if u.key), None)
                     if prev is not None and len(prev.key) <= 20:
-                        role = _prose_role(prev.text + "\n" * 0, len(prev.text), m)
+                        role = _prose_role(prev.text, len(prev.text), m)
                 out.append(Amount(s, tok.start + f.end, m, role, _subject(tok.text, f.expr_start), "regex", 0.9 if m.unit_basis == "explicit" else 0.7, None, None, None, "prose"))
     out.sort(key=lambda a: (a.start, a.end))
     return out
 
-
-def cell_decimal(tok: Tok | None, unit: str) -> Money | None:
-    """A funds cell as money in ``unit`` (``None`` for blanks and placeholders)."""
-    if tok is None or not tok.key:
-        return None
-    return parse_money(tok.text, header_unit=unit)

@@ -82,7 +82,7 @@ def extract_budget(ctx: Ctx, funds: list[FundsBlock], amounts: list[Amount], pro
         for ln in lines:
             v = _line_values(ln, by_tok)
             rate_tok = ln.cells.get("rate")
-            rate = parse_percent(rate_tok.text, rate_column=True) if rate_tok is not None and rate_tok.key else None
+            rate = _rate(rate_tok)
             w_tok, s_tok = ln.cells.get("weight"), ln.cells.get("score")
             out["lines"].append({
                 "role": ln.role,
@@ -101,11 +101,11 @@ def extract_budget(ctx: Ctx, funds: list[FundsBlock], amounts: list[Amount], pro
             out["full_year"] = _money_field(ctx, vals["full_year"])
             out["executed"] = _money_field(ctx, vals["executed"])
             rate_tok = chosen.cells.get("rate")
-            rate = parse_percent(rate_tok.text, rate_column=True) if rate_tok is not None and rate_tok.key else None
+            rate = _rate(rate_tok)
             if rate is None and chosen.role != "total":
                 tl = block.line("total")
                 rate_tok = tl.cells.get("rate") if tl else None
-                rate = parse_percent(rate_tok.text, rate_column=True) if rate_tok is not None and rate_tok.key else None
+                rate = _rate(rate_tok)
             if rate is not None and rate_tok is not None:
                 out["execution_rate_reported"] = field(_pct(rate), rate_tok.text, ctx.prov(
                     rate_tok.start, rate_tok.end, method="table_parser", extractor=EXTRACTOR, confidence=0.93, tok=rate_tok))
@@ -147,6 +147,11 @@ def extract_budget(ctx: Ctx, funds: list[FundsBlock], amounts: list[Amount], pro
         out["execution_score"]["computed"] = format((capped * weight / 100).quantize(_CENT, rounding=ROUND_HALF_UP), "f") if capped is not None else None
         out["execution_score"]["rule"] = "proportional_capped"
     return out
+
+
+def _rate(tok: Tok | None) -> Decimal | None:
+    """A rate cell as percent: "98.5%", or a fraction "0.985" (the column is a rate column)."""
+    return parse_percent(tok.text, rate_column=True) if tok is not None and tok.key else None
 
 
 def _dec(tok: Tok | None) -> str | None:

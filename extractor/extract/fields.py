@@ -8,7 +8,7 @@ from typing import Any
 from ..document import Document
 from .stream import Tok
 
-__all__ = ["Ctx", "field", "prov", "prov_tok", "derived_prov"]
+__all__ = ["Ctx", "field", "prov", "derived_prov"]
 
 _TEXT_LAYER = {"docx": "docx", "doc": "docx", "xlsx": "xlsx", "xls": "xlsx", "html": "html"}
 
@@ -21,17 +21,9 @@ class Ctx:
         fmt = doc.source.format
         self.text_layer = _TEXT_LAYER.get(fmt, "ocr" if fmt == "pdf_scanned" else "native")
 
-    def prov(
-        self,
-        start: int,
-        end: int,
-        *,
-        method: str,
-        extractor: str,
-        confidence: float,
-        tok: Tok | None = None,
-    ) -> dict[str, Any]:
-        return prov(self.doc, start, end, method=method, extractor=extractor, confidence=confidence, tok=tok, text_layer=self.text_layer)
+    def prov(self, start: int, end: int, **kw: Any) -> dict[str, Any]:
+        """:func:`prov` for this document (keywords: method, extractor, confidence, tok)."""
+        return prov(self.doc, start, end, text_layer=self.text_layer, **kw)
 
 
 def prov(
@@ -85,6 +77,3 @@ def field(value: Any, raw: str, p: dict[str, Any]) -> dict[str, Any]:
         value = format(value, "f")
     return {"value": value, "raw": raw, "prov": p}
 
-
-def prov_tok(ctx: Ctx, tok: Tok, *, method: str, extractor: str, confidence: float) -> dict[str, Any]:
-    return ctx.prov(tok.start, tok.end, method=method, extractor=extractor, confidence=confidence, tok=tok)

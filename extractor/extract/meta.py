@@ -12,7 +12,7 @@ from typing import Any
 
 from ..textnorm import fold, fold_key
 from .fields import Ctx, field
-from .lexicon import LEX, strip_label
+from .lexicon import LEX
 from .stream import Tok
 
 __all__ = ["NAME", "VERSION", "extract_meta", "classify_doc_type"]
@@ -73,7 +73,7 @@ def _label_values(stream: list[Tok]) -> dict[str, tuple[str, int, int, Tok]]:
         if rest and not rest.startswith("("):
             f = fold(t.text, base=t.start)
             s, e = f.span(m.start(2), m.end(2))
-            val = ctx_clean(t.text[s - t.start : e - t.start])
+            val = t.text[s - t.start : e - t.start].strip(" \t|:：")
             # a label cell followed by other labels in the same prose line: cut at the next label
             cut = re.split(r"\s{2,}|\u3000|\s*(?=(?:主管部门|实施单位|项目名称|填报单位|联系人|联系电话|项目负责人|报告日期|填报日期|金额单位|单位)[:：])", val)[0].strip()
             if cut:
@@ -101,10 +101,6 @@ def _label_values(stream: list[Tok]) -> dict[str, tuple[str, int, int, Tok]]:
             out[name] = (val, u.start + lead, u.start + lead + len(val), u)
             break
     return out
-
-
-def ctx_clean(s: str) -> str:
-    return s.strip(" \t|:：")
 
 
 def _title(ctx: Ctx, stream: list[Tok]) -> tuple[Tok, int, int] | None:
@@ -196,8 +192,8 @@ def _clean_project(name: str) -> tuple[str, int]:
     return s.strip(), off
 
 
-def _units_from_title(ctx: Ctx, title: tuple[Tok, int, int]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(unit, project) read from "XX单位2023年度…报告" and a bracketed line just after it."""
+def _unit_from_title(ctx: Ctx, title: tuple[Tok, int, int]) -> dict[str, Any] | None:
+    """The unit that opens a title: "XX学校2023年度项目支出绩效自评报告" -> XX学校."""
     t, s, e = title
     text = ctx.doc.text[s:e]
     unit = None
@@ -211,7 +207,7 @@ def _units_from_title(ctx: Ctx, title: tuple[Tok, int, int]) -> tuple[dict[str, 
             cand = m.group(1)
     if cand and _UNIT_SUFFIX.search(fold_key(cand)):
         unit = _f(ctx, cand, s, s + len(cand), 0.7, "rule", t)
-    return unit, None
+    return unit
 
 
 def extract_meta(ctx: Ctx, stream: list[Tok]) -> dict[str, Any]:
@@ -248,11 +244,11 @@ def extract_meta(ctx: Ctx, stream: list[Tok]) -> dict[str, Any]:
         conf = 0.92 if tok.table is not None else 0.85
         meta[name] = _f(ctx, val, s, e, conf, "table_parser" if tok.table is not None else "rule", tok) if val else None
     if title is not None:
-        unit, _ = _units_from_title(ctx, title)
-        if meta["implementing_unit"] is None and unit is not None and typ not in {"bureau_circular"}:
+        unit = _unit_from_title(ctx, title)
+        if meta["implementing_unit"] is None and unit is not None and typ != "bureau_circular":
             meta["implementing_unit"] = unit
-        if meta["project_name"] is None and typ.endswith("_project") or typ == "self_eval_project":
-            meta["project_name"] = meta.get("project_name") or _bracket_project(ctx, stream, title)
+        if meta["project_name"] is None and typ.endswith("_project"):
+            meta["project_name"] = _bracket_project(ctx, stream, title)
     pub = labels.get("publisher")
     if meta["supervising_dept"] is None and pub is not None and typ.endswith("_project"):
         iu = (meta["implementing_unit"] or {}).get("value")

@@ -235,7 +235,7 @@ def _unit_near(doc: Document, stream: list[Tok], toks: list[Tok]) -> tuple[str, 
 # Funds block
 
 
-def _row_label(stream: list[Tok], t: Tok) -> str | None:
+def _row_label(t: Tok) -> str | None:
     return funds_row_role(t.key) if t.key and len(t.key) <= 20 else None
 
 
@@ -281,11 +281,11 @@ def _read_funds_table(doc: Document, stream: list[Tok], headers: list[Header], b
         label = None
         for c in range(0, first_val_col):
             t = by_cell.get((r, c))
-            if t is not None and t.key and _row_label(stream, t):
+            if t is not None and t.key and _row_label(t):
                 label = t
         if label is None:
             break
-        line = FundsLine(_row_label(stream, label) or "other", label)
+        line = FundsLine(_row_label(label) or "other", label)
         out.consumed.add(label.i)
         # A table flattened to text loses the cells covered by merges: the row's values then sit
         # right after its label, left of the header's columns. Shift by that gap.
@@ -315,7 +315,7 @@ def _read_funds_stream(stream: list[Tok], j: int, headers: list[Header], block: 
         if not t.key:
             j += 1
             continue
-        role = _row_label(stream, t)
+        role = _row_label(t)
         if role is None:
             break
         line = FundsLine(role, t)
@@ -327,14 +327,14 @@ def _read_funds_stream(stream: list[Tok], j: int, headers: list[Header], block: 
             if not v.key:
                 j += 1
                 continue
-            if not is_value_key(v.key) or _row_label(stream, v):
+            if not is_value_key(v.key) or _row_label(v):
                 break
             line.cells[canons[n]] = v
             out.consumed.add(v.i)
             n += 1
             j += 1
         # a reason cell (long text) may follow the values of the total row
-        if j < len(stream) and "reason" in canons and stream[j].key and len(stream[j].key) > 15 and not _row_label(stream, stream[j]):
+        if j < len(stream) and "reason" in canons and stream[j].key and len(stream[j].key) > 15 and not _row_label(stream[j]):
             line.cells["reason"] = stream[j]
             out.consumed.add(j)
             j += 1
@@ -603,14 +603,7 @@ def read_tables(doc: Document, stream: list[Tok]) -> TableReading:
                 same = unit if (unit_table == stream[k].table) else None
                 i = _read_goals(stream, k, same, out)
                 continue
-        if c in {"level1", "level3"} or (frag and c is None):
-            same = unit if (unit_table == t.table) else None
-            n_before = len(out.indicators)
-            j = _read_indicators(doc, stream, i, same, out)
-            if len(out.indicators) > n_before:
-                i = j
-                continue
-        if c == "target" and t.table is not None:
+        if c in {"level1", "level3"} or (frag and c is None) or (c == "target" and t.table is not None):
             n_before = len(out.indicators)
             j = _read_indicators(doc, stream, i, unit if unit_table == t.table else None, out)
             if len(out.indicators) > n_before:
