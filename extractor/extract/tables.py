@@ -41,7 +41,11 @@ _MONEY_UNIT = re.compile(r"(?:单位|金额单位|计量单位)?[:：]?\(?(亿�
 _UNIT_DECL = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|千元|元)|[(（](亿元|万元|千元|元)[)）]")
 _FUNDS_CANON = {"initial", "full_year", "executed", "forecast", "rate", "weight", "score", "reason"}
 _FUNDS_KEY = {"initial", "full_year", "executed"}
-_IND_CANON = {"level1", "level2", "level3", "target", "comparator", "unit", "actual", "weight", "score", "reason"}
+_IND_CANON = {
+    "level1", "level2", "level3", "target", "comparator", "unit", "actual", "weight", "score", "reason",
+    "progress", "forecast", "likelihood", "corrective", "remark",
+    "cause_funding", "cause_institution", "cause_personnel", "cause_hardware", "cause_other",
+}
 _GOAL_CANON = {"goal_target", "goal_actual"}
 _SECTION = tuple(fold_key(w) for w in LEX["funds"]["section"])
 _GOAL_LABELS = {fold_key(w) for w in LEX["blocks"]["goal"]}
@@ -117,7 +121,8 @@ class IndicatorRow:
     level1_inherited: bool
     level2_inherited: bool
     name: Tok
-    cells: dict[str, Tok] = field(default_factory=dict)  # canon -> cell (target, actual, unit, comparator, weight, score, reason)
+    cells: dict[str, Tok] = field(default_factory=dict)  # canon -> cell (target, actual, unit, comparator, weight, score, reason, monitoring columns)
+    period: str | None = None  # "annual" | "medium_term" | "to_date"
 
     @property
     def toks(self) -> list[Tok]:
@@ -133,6 +138,7 @@ class IndicatorBlock:
     table: int | None
     mode: str
     total: dict[str, Tok] = field(default_factory=dict)  # the 总分/合计 row: weight, score
+    period: str = "annual"  # "to_date" for monitoring tables, "medium_term" under a 长期/中期 caption
 
 
 @dataclass(slots=True)
@@ -401,45 +407,119 @@ def _stops_goal(t: Tok) -> bool:
 # Indicator block
 
 
+_SPLITS = {
+    "target": ("comparator", "target", "unit"),  # 年度指标值 over 指标性质 | 指标值 | 度量单位
+    "reason": ("cause_funding", "cause_institution", "cause_personnel", "cause_hardware", "cause_other"),  # 偏差原因分析 over the checklist
+}
+_LEVELS = ("level1", "level2", "level3")
+
+
 def _merge_split_headers(runs: list[list[Header]]) -> list[Header]:
-    """Two header rows (年度指标值 over 指标性质|指标值|度量单位) -> one column list."""
+    """Two header rows -> one column list: a group header in the first row (年度指标值, 偏差原因分析)
+    is replaced, in place, by the sub-headers below it; level headers repeated below are dropped."""
     if len(runs) == 1:
         return runs[0]
     a, b = runs
-    if any(h.canon == "comparator" for h in b) and any(h.canon == "target" for h in a):
-        split = [h for h in b if h.canon in {"comparator", "target", "unit"}]
-        levels = [h for h in b if h.canon in {"level1", "level2", "level3"}]
-        rest: list[Header] = []
-        for h in a:
-            if h.canon == "target":
-                rest.extend(split)
-            elif h.canon not in {"level1", "level2", "level3"}:
-                rest.append(h)
-        return levels + rest
-    return a + [h for h in b if h.canon not in {x.canon for x in a}]
+    used: set[int] = set()
+    out: list[Header] = []
+    for h in a:
+        subs = [x for x in b if x.canon in _SPLITS.get(h.canon, ()) and id(x) not in used]
+        if h.canon == "target" and not any(x.canon == "comparator" for x in subs):
+            subs = []
+        if subs:
+            out.extend(subs)
+            used.update(id(x) for x in subs)
+        else:
+            out.append(h)
+    have = {h.canon for h in out}
+    out.extend(x for x in b if id(x) not in used and x.canon not in have)
+    return [h for h in out if h.canon in _LEVELS] + [h for h in out if h.canon not in _LEVELS]
+
+
+_MEDIUM = re.compile(r"长期|中期")
+
+
+def _period_of_header(h: Header) -> str | None:
+    return "medium_term" if any(_MEDIUM.search(t.key) for t in h.toks) else None
+
+
+def _block_period(stream: list[Tok], first: Tok, headers: list[Header]) -> str:
+    """"to_date" for a monitoring table, "medium_term" under a 长期/中期 caption, else "annual"."""
+    if any(h.canon == "progress" for h in headers):
+        return "to_date"
+    for t in reversed(stream[max(0, first.i - 3) : first.i]):
+        if t.key and len(t.key) <= 20 and _MEDIUM.search(t.key) and "指标" in t.key:
+            return "medium_term"
+        if t.key and len(t.key) <= 20 and re.search(r"年度.*指标", t.key):
+            return "annual"
+    return "annual"
+
+
+def _label_at(stream: list[Tok], j: int) -> tuple[str | None, str | None, int]:
+    """(level1, level2, tokens used) of the label at ``j``, joining a label wrapped over two
+    lines ("经济效益" / "指标", "满意度" / "指标")."""
+    t = stream[j]
+    l1, l2 = level1_of(t.key), level2_of(t.key)
+    if l1 or l2 or t.table is not None:
+        return l1, l2, 1
+    k = _next_nonempty(stream, j + 1, 3)
+    if k is not None and stream[k].table is None and len(stream[k].key) <= 4:
+        joined = t.key + stream[k].key
+        l1, l2 = level1_of(joined), level2_of(joined)
+        if l1 or l2:
+            return l1, l2, k - j + 1
+    return None, None, 1
+
+
+def _span_cols(doc: Document, h: Header) -> range:
+    t = h.toks[0]
+    if t.table is None or t.col is None or t.row is None:
+        return range(0)
+    return range(t.col, t.col + doc.tables[t.table].cell(t.row, t.col).col_span)
 
 
 def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None, out: TableReading) -> int:
     run, j = _header_run(stream, i, _IND_CANON)
     canons = [h.canon for h in run]
-    if "level3" not in canons and not ("target" in canons and "actual" in canons):
+    if "level3" not in canons and not ("target" in canons and ("actual" in canons or "progress" in canons)):
         return i + 1
     runs = [run]
-    # a second header row right below (T1 central: 年度指标值 over the Sichuan split)
+    # a second header row right below (T1 central: 年度指标值 over the Sichuan split; T4: the
+    # deviation-cause checklist under 偏差原因分析)
     k = _next_nonempty(stream, j, 6)
     if k is not None:
         run2, j2 = _header_run(stream, k, _IND_CANON)
-        if len(run2) >= 3:
+        if len(run2) >= 3 or (run2 and all(h.canon in _SPLITS["reason"] for h in run2)):
             runs.append(run2)
             j = j2
     headers = _merge_split_headers(runs)
     for r in runs:
         out.consumed.update(t.i for h in r for t in h.toks)
-    value_cols = [h.canon for h in headers if h.canon not in {"level1", "level2", "level3"}]
+    value_cols = [h.canon for h in headers if h.canon not in _LEVELS]
     table = stream[i].table
-    block = IndicatorBlock(headers, [], unit, table, "table" if table is not None else "stream")
+    block = IndicatorBlock(headers, [], unit, table, "table" if table is not None else "stream", period=_block_period(stream, stream[i], headers))
+    # columns of a real table: level labels by position (department frameworks name their own
+    # 一级 such as 部门决策), values by position when the row keeps its columns
+    colmap: dict[int, str] = {}
+    cols = [h.col for h in headers]
+    if (table is not None and not doc.tables[table].source.startswith("text") and all(c is not None for c in cols)
+            and all(a < b for a, b in zip(cols, cols[1:]))):  # type: ignore[operator]
+        # (a table flattened into text loses merged cells, so its rows and header rows do not line up)
+        for h in headers:
+            for c in _span_cols(doc, h):
+                colmap.setdefault(c, h.canon)
+    col_of = {canon: c for c, canon in sorted(colmap.items(), reverse=True)}
+    medium_cols = {c for h in headers if _period_of_header(h) for c in _span_cols(doc, h)}
+    split_periods = bool(medium_cols) or (table is None and any(_period_of_header(h) for h in headers))
     l1: tuple[str, Tok] | None = None
     l2: tuple[str, Tok] | None = None
+    group: list[IndicatorRow] = []  # rows since the last 一级 label (period-split layouts)
+
+    def close_group() -> None:
+        if split_periods and table is None and len(group) >= 2:
+            group[0].period = "medium_term"
+        group.clear()
+
     while j < len(stream):
         t = stream[j]
         if table is not None and t.table != table:
@@ -451,19 +531,24 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
         if key in _TOTAL_ROW:
             j = _read_total_row(stream, j, table, block, out)
             break
-        if key in _IND_LABELS:
+        if key in _IND_LABELS or (table is None and (is_placeholder_key(t.key) or t.key in ("0", "0.00"))):
             out.consumed.add(t.i)
             j += 1
             continue
-        new_l1 = level1_of(t.key)
-        new_l2 = level2_of(t.key)
+        new_l1, new_l2, used = _label_at(stream, j)
+        if colmap and new_l1 is None and new_l2 is None and not is_value_key(t.key) and _has_cell_right(stream, j, col_of.get("level3")):
+            if t.col == col_of.get("level1"):
+                new_l1 = "other"
+            elif t.col == col_of.get("level2"):
+                new_l2 = "other"
         if l2 is not None and (new_l1 or new_l2) and (
-            (t.table is not None and l2[1].table == t.table and l2[1].row == t.row and (t.col or 0) > (l2[1].col or 0))
-            or (t.table is None and l2[1].i == t.i - 1)
+            (t.table is not None and l2[1].table == t.table and l2[1].row == t.row and (t.col or 0) > (l2[1].col or 0)
+             and t.col != col_of.get("level2", -1) and not (medium_cols and t.key == l2[1].key))
+            or (t.table is None and l2[1].i == t.i - 1 and t.key != l2[1].key)
         ):
             new_l1 = new_l2 = None  # right after its 二级 label: this is the 三级 name ("满意度")
-        if new_l1 is not None and new_l2 is not None:  # 成本指标: a 二级 under 产出 in older templates
-            nxt = next((u for u in stream[j + 1 : j + 4] if u.key), None)
+        if new_l1 is not None and new_l2 is not None and new_l1 != "other":  # 成本指标: a 二级 under 产出 in older templates
+            nxt = next((u for u in stream[j + used : j + used + 3] if u.key), None)
             if nxt is not None and level2_of(nxt.key) is not None and level1_of(nxt.key) is None:
                 new_l2 = None  # a 二级 label follows (经济成本指标): the newer 一级 成本指标
             elif l1 is not None and level1_of(l1[1].key) == "output":
@@ -471,33 +556,75 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
             else:
                 new_l2 = None
         if new_l1 is not None:
-            l1 = (t.text, t)
+            close_group()
+            toks = [u for u in stream[j : j + used] if u.key]
+            l1 = ("".join(u.text.strip() for u in toks), t)
             l2 = None
-            out.consumed.add(t.i)
-            j += 1
+            out.consumed.update(u.i for u in toks)
+            j += used
             continue
         if new_l2 is not None:
-            l2 = (t.text, t)
-            out.consumed.add(t.i)
-            j += 1
+            toks = [u for u in stream[j : j + used] if u.key]
+            if not (l2 is not None and split_periods and t.key == l2[1].key):
+                l2 = ("".join(u.text.strip() for u in toks), t)
+            out.consumed.update(u.i for u in toks)
+            j += used
             continue
-        if is_value_key(t.key) or len(t.key) > 60 or _is_section_end(t.key):
+        if is_value_key(t.key) or len(t.key) > 60 or _is_section_end(t.key) or t.key.endswith((":", "：")):
             break
         # t is a 三级 name; its values follow
         row = IndicatorRow(
             l1[0] if l1 else None, l2[0] if l2 else None, l1[1] if l1 else None, l2[1] if l2 else None,
             False, False, t,
         )
+        if split_periods and t.col is not None and t.col in medium_cols:
+            row.period = "medium_term"
+        out.consumed.add(t.i)
+        j += 1
+        if colmap and t.col == col_of.get("level3"):
+            j = _read_values_by_column(stream, j, t, colmap, row, out)
+        else:
+            j = _read_values(stream, j, t, value_cols, row, out)
+        if not any(v.key and not is_placeholder_key(v.key) for v in row.cells.values()):
+            continue  # an unfilled template row ("指标2" with empty or "……" cells)
         if block.rows:
             prev = block.rows[-1]
             row.level1_inherited = row.level1_tok is prev.level1_tok and prev.level1_tok is not None
             row.level2_inherited = row.level2_tok is prev.level2_tok and prev.level2_tok is not None
-        out.consumed.add(t.i)
-        j += 1
-        j = _read_values(stream, j, t, value_cols, row, out)
         block.rows.append(row)
+        group.append(row)
+    close_group()
+    for r in block.rows:
+        if r.period is None:
+            r.period = block.period
     if block.rows:
         out.indicators.append(block)
+    return j
+
+
+def _has_cell_right(stream: list[Tok], j: int, col: int | None) -> bool:
+    """Whether the table row of ``stream[j]`` has a name-like cell (not a value) in column ``col``
+    (the 三级 column): then the cells left of it are level labels, whatever their wording."""
+    t = stream[j]
+    if col is None or t.table is None:
+        return False
+    k = j + 1
+    while k < len(stream) and stream[k].table == t.table and stream[k].row == t.row:
+        u = stream[k]
+        if u.col == col:
+            return bool(u.key) and not is_value_key(u.key) and not _NUMERIC_START.match(u.key)
+        k += 1
+    return False
+
+
+def _read_values_by_column(stream: list[Tok], j: int, name: Tok, colmap: dict[int, str], row: IndicatorRow, out: TableReading) -> int:
+    while j < len(stream) and stream[j].table == name.table and stream[j].row == name.row:
+        v = stream[j]
+        canon = colmap.get(v.col) if v.col is not None else None
+        if v.key and canon and canon not in _LEVELS and canon not in row.cells:
+            row.cells[canon] = v
+            out.consumed.add(v.i)
+        j += 1
     return j
 
 
@@ -518,7 +645,7 @@ def _read_values(stream: list[Tok], j: int, name: Tok, value_cols: list[str], ro
             j += 1
             continue
         canon = value_cols[n]
-        if level1_of(v.key) or level2_of(v.key) or strip_label(v.key) in _TOTAL_ROW:
+        if any(_label_at(stream, j)[:2]) or strip_label(v.key) in _TOTAL_ROW or _TEMPLATE_NAME.match(v.key) or v.key.endswith((":", "：")):
             break
         if canon in {"weight", "score"} and not is_value_key(v.key):
             # a name or a reason where a number belongs: the row ended early
@@ -538,6 +665,8 @@ def _read_values(stream: list[Tok], j: int, name: Tok, value_cols: list[str], ro
     return j
 
 
+_NUMERIC_START = re.compile(r"^[<>≤≥=≦≧﹦＝═]{0,2}[+-]?\d")
+_TEMPLATE_NAME = re.compile(r"^指标\d+")
 _NAME_HINT = re.compile(r"^(?:指标\d+)|(?:率|数|量|度|性|人次|时间|标准|成本|面积|长度|情况)$")
 
 
@@ -546,7 +675,7 @@ def _looks_like_name(key: str) -> bool:
 
 
 def _is_section_end(key: str) -> bool:
-    return key.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "注:", "说明:", "备注"))
+    return key.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "注:", "说明:", "备注", "附件"))
 
 
 def _read_total_row(stream: list[Tok], j: int, table: int | None, block: IndicatorBlock, out: TableReading) -> int:
