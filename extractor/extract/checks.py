@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..document import Document
+from .indicators import TIER_BANDS, achievement_tier, expected_score
 from .score import BAND_SCHEMES, grade_for
 
 __all__ = ["NAME", "VERSION", "run_checks", "CHECK_TITLES"]
@@ -42,9 +43,6 @@ CHECK_TITLES = {
 }
 
 _SUB_LINES = ("fiscal_current_year", "carryover", "other", "special_account", "unit_funds", "central_subsidy")
-_ACHIEVED = re.compile(r"达成|完成|达到|实现|效果明显|明显|良好|较好|好|满意|达标|合格|是|有效|提升|提高|改善|按时|及时|规范")
-_PARTIAL = re.compile(r"部分|基本|一般|有所|逐步|初步")
-_NOT = re.compile(r"未|没有|较差|差|不合格|否|滞后|延迟")
 
 
 def _d(v: Any) -> Decimal | None:
@@ -229,15 +227,10 @@ def _num(v: dict[str, Any] | None) -> Decimal | None:
 def _c09(inds: list[dict[str, Any]], tol: Decimal) -> dict[str, Any]:
     checked, bad = 0, []
     for n, i in enumerate(inds):
-        t, a, w, s = _num(i.get("target")), _num(i.get("actual")), _d(i.get("weight")), _d(i.get("score"))
-        if t is None or a is None or w is None or s is None:
+        s = _d(i.get("score"))
+        exp = _d(expected_score(i.get("target"), i.get("actual"), i.get("weight"))["score"])
+        if s is None or exp is None:
             continue
-        comp = i["target"]["comparator"]
-        if comp in (">=", ">", "="):
-            exp = w if (a >= t or (t == 0 and a <= 0)) else (w * a / t if t else Decimal(0))
-        else:
-            exp = w if a <= t else (w * (1 - (a - t) / t) if t and a < 2 * t else Decimal(0))
-        exp = exp.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         checked += 1
         if abs(exp - s) > tol and s > exp:
             bad.append((n, i, exp))
@@ -249,34 +242,21 @@ def _c09(inds: list[dict[str, Any]], tol: Decimal) -> dict[str, Any]:
     return _res("C09", "pass", f"{checked} quantitative indicators scored within the direction rule")
 
 
-def _tier(text: str) -> str | None:
-    if _NOT.search(text):
-        return "not_achieved"
-    if _PARTIAL.search(text):
-        return "partial"
-    if _ACHIEVED.search(text):
-        return "achieved"
-    return None
-
-
 def _c10(inds: list[dict[str, Any]]) -> dict[str, Any]:
-    bands = {"achieved": (Decimal("0.8"), Decimal(1)), "partial": (Decimal("0.6"), Decimal("0.8")), "not_achieved": (Decimal(0), Decimal("0.6"))}
     checked, bad = 0, []
     for n, i in enumerate(inds):
         a = i.get("actual") or {}
         w, s = _d(i.get("weight")), _d(i.get("score"))
-        if a.get("comparator") != "qualitative" or w is None or s is None or w == 0:
+        tier = achievement_tier(a.get("raw")) if a.get("comparator") == "qualitative" else None
+        if tier is None or w is None or s is None or w == 0:
             continue
-        tier = _tier(a.get("raw") or "")
-        if tier is None:
-            continue
-        lo, hi = bands[tier]
+        lo, hi = TIER_BANDS[tier]
         share = s / w
         checked += 1
         if share < lo or share > hi:
             bad.append((n, i, tier))
     if not checked:
-        return _res("C10", "na", "no qualitative indicator with a known tier, weight and score")
+        return _res("C10", "na", "no qualitative indicator with a known tier (extract.toml [tiers]), weight and score")
     if bad:
         return _res("C10", "warn", "score outside its tier's band: " + ", ".join(f"{i['name']} ({t}) {i['score']}/{i['weight']}" for _, i, t in bad),
                     [f"/indicators/{n}/score" for n, _, _ in bad])

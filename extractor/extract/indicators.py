@@ -16,6 +16,7 @@ The tier is kept on actuals only: a target such as "有所提升" states a goal,
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..numbers import parse_decimal, parse_period
@@ -25,9 +26,12 @@ from .lexicon import LEX
 from .stream import Tok, is_placeholder_key
 from .tables import IndicatorBlock, IndicatorRow, level1_of, level2_of
 
-__all__ = ["NAME", "VERSION", "TIERS", "achievement_tier", "direction_of", "indicator_dicts", "parse_value"]
+__all__ = [
+    "NAME", "VERSION", "TIERS", "TIER_BANDS", "achievement_tier", "clean_name", "direction_of", "expected_score",
+    "indicator_dicts", "likelihood_of", "parse_value", "values_of",
+]
 
-NAME, VERSION = "indicators", "0.2.0"  # 0.2.0: deadlines, achievement_tier, direction, 百分比 warning
+NAME, VERSION = "indicators", "0.3.0"  # 0.3.0: period, monitoring, is_core, score_computed; 0.2.0: deadlines, tiers, direction
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 _COMP = [("≥", ">="), ("≧", ">="), (">=", ">="), ("≤", "<="), ("≦", "<="), ("<=", "<="), (">", ">"), ("<", "<"), ("=", "="), ("═", "=")]
@@ -148,6 +152,118 @@ def _text(t: Tok | None) -> str | None:
     return t.text.strip()
 
 
+_Q2 = Decimal("0.01")
+TIER_BANDS: dict[str, tuple[Decimal, Decimal]] = {
+    "achieved": (Decimal("0.8"), Decimal(1)),
+    "partial": (Decimal("0.6"), Decimal("0.8")),
+    "not_achieved": (Decimal(0), Decimal("0.6")),
+}
+"""Share of the weight each qualitative tier may score (DOMAIN §3.3): [lo, hi]."""
+
+
+def _dec(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    try:
+        return Decimal(str(v))
+    except InvalidOperation:
+        return None
+
+
+def expected_score(target: dict[str, Any] | None, actual: dict[str, Any] | None, weight: Any) -> dict[str, Any]:
+    """The score the DOMAIN §3.3 rule gives an indicator: ``{score, rule_id, band}``.
+
+    Quantitative (both values numbers in the same unit): positive (">=", ">") and equal ("=")
+    score full when B ≥ A, else B/A × w (equal with A = 0: full when B ≤ 0, else 0); reverse ("<=",
+    "<") score full when B ≤ A, (1 − (B−A)/A) × w when A < B < 2A, else 0. A deadline scores full
+    when the actual date is on or before it. A qualitative actual with a known tier gets no single
+    score but the tier's ``band`` [lo, hi] of the weight. Anything else: all ``None``.
+    """
+    out: dict[str, Any] = {"score": None, "rule_id": None, "band": None}
+    w = _dec(weight)
+    if w is None or not target or not actual:
+        return out
+    tier = actual.get("achievement_tier")
+    if actual.get("comparator") == "qualitative":
+        if tier in TIER_BANDS:
+            lo, hi = TIER_BANDS[tier]
+            out.update(rule_id=f"tier.{tier}", band=[format((w * lo).quantize(_Q2), "f"), format((w * hi).quantize(_Q2), "f")])
+        return out
+    comp = target.get("comparator")
+    if target.get("unit") == "date" and actual.get("unit") == "date" and comp in ("<=", "<", "="):
+        a_, b_ = str(target.get("value") or ""), str(actual.get("value") or "")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", a_) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", b_):
+            out.update(score=format(w if b_ <= a_ else Decimal(0), "f"), rule_id="deadline")
+        return out
+    a, b = _dec(target.get("value")), _dec(actual.get("value"))
+    if a is None or b is None or comp not in _DIRECTIONS or comp == "qualitative":
+        return out
+    if (target.get("unit") or None) != (actual.get("unit") or None):
+        return out  # 95% against "95人": not comparable
+    d = direction_of(comp)
+    if d in ("positive", "equal"):
+        if a == 0:
+            s = w if b <= 0 else Decimal(0)
+        else:
+            s = w if b >= a else w * b / a
+    else:
+        if b <= a:
+            s = w
+        elif a > 0 and b < 2 * a:
+            s = w * (1 - (b - a) / a)
+        else:
+            s = Decimal(0)
+    s = max(Decimal(0), min(w, s)).quantize(_Q2, rounding=ROUND_HALF_UP)
+    out.update(score=format(s, "f"), rule_id=d)
+    return out
+
+
+_CORE = re.compile(r"^[★☆*]+|[★☆]+$|[(（]核心(?:指标)?[)）]$")
+_TICK_YES = {"√", "✓", "✔", "☑", "■", "是", "有", "y", "yes", "1"}
+_TICK_NO = {"×", "✗", "□", "否", "无", "n", "no", "0"}
+_LIKELIHOOD = [("完全不可能", "impossible"), ("不可能", "impossible"), ("不能", "impossible"), ("确定能", "certain"), ("能", "certain"),
+               ("有可能", "possible"), ("可能", "possible"), ("确定", "certain")]
+_CAUSES = {"cause_funding": "funding", "cause_institution": "institution", "cause_personnel": "personnel", "cause_hardware": "hardware", "cause_other": "other"}
+_MONITORING_COLS = {"progress", "forecast", "likelihood", "corrective", *_CAUSES}
+
+
+def _tick(t: Tok | None) -> bool | str | None:
+    text = _text(t)
+    if text is None:
+        return None
+    k = fold_key(text)
+    if k in _TICK_YES:
+        return True
+    if k in _TICK_NO or is_placeholder_key(k):
+        return False
+    return text
+
+
+def likelihood_of(text: str | None) -> str | None:
+    """完成目标可能性: "确定能" -> "certain", "有可能" -> "possible", "完全不可能" -> "impossible"."""
+    if not text:
+        return None
+    k = fold_key(text)
+    for w, v in _LIKELIHOOD:
+        if k == w or (len(k) <= 6 and k.startswith(w)):
+            return v
+    return None
+
+
+def _monitoring(c: dict[str, Tok], period: str | None) -> dict[str, Any] | None:
+    if period != "to_date" and not (set(c) & _MONITORING_COLS):
+        return None
+    causes = {v: _tick(c.get(k)) for k, v in _CAUSES.items()}
+    return {
+        "progress_raw": _text(c.get("progress")) if "progress" in c else _text(c.get("actual")),
+        "full_year_forecast_raw": _text(c.get("forecast")),
+        "deviation_causes": causes if any(v is not None for v in causes.values()) else None,
+        "likelihood": likelihood_of(_text(c.get("likelihood"))),
+        "likelihood_raw": _text(c.get("likelihood")),
+        "corrective_text": _text(c.get("corrective")),
+    }
+
+
 def indicator_dicts(ctx: Ctx, blocks: list[IndicatorBlock], *, fiscal_year: int | None = None) -> list[dict[str, Any]]:
     """One SCHEMA indicator per row; ``fiscal_year`` dates deadlines written without a year."""
     out: list[dict[str, Any]] = []
@@ -157,36 +273,62 @@ def indicator_dicts(ctx: Ctx, blocks: list[IndicatorBlock], *, fiscal_year: int 
     return out
 
 
+def values_of(target_raw: str | None, actual_raw: str | None, *, comparator: str | None = None, unit: str | None = None,
+              fiscal_year: int | None = None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Target and actual normalised together: the actual inherits the target's unit (trap 3)."""
+    target = parse_value(target_raw, comparator=comparator, unit=unit, fiscal_year=fiscal_year)
+    if target is not None:
+        target.pop("achievement_tier", None)  # a qualitative target is a goal, not an outcome
+    actual = parse_value(actual_raw, unit=(target or {}).get("unit") or unit, fiscal_year=fiscal_year)
+    if actual is not None and target is not None and actual.get("unit") is None and actual.get("value") is not None:
+        actual["unit"] = target.get("unit")
+    return target, actual
+
+
+def clean_name(name_raw: str) -> tuple[str, bool]:
+    """(name, is_core): "指标1工程完工率" -> "工程完工率"; "★受益人数" -> ("受益人数", True)."""
+    name = re.sub(r"^指标\d+[:：.、]?", "", name_raw).strip() or name_raw
+    core = bool(_CORE.search(name))
+    if core:
+        name = _CORE.sub("", name).strip() or name
+    return name, core
+
+
 def _one(ctx: Ctx, r: IndicatorRow, n: int, fiscal_year: int | None = None) -> dict[str, Any]:
     c = r.cells
     comp_raw, unit_raw = _text(c.get("comparator")), _text(c.get("unit"))
-    target = parse_value(_text(c.get("target")), comparator=comp_raw, unit=unit_raw, fiscal_year=fiscal_year)
-    if target is not None:
-        target.pop("achievement_tier", None)  # a qualitative target is a goal, not an outcome
-    actual = parse_value(_text(c.get("actual")), unit=(target or {}).get("unit") or unit_raw, fiscal_year=fiscal_year)
-    if actual is not None and target is not None and actual.get("unit") is None and actual.get("value") is not None:
-        actual["unit"] = target.get("unit")
+    actual_tok = c.get("actual") if c.get("actual") is not None else c.get("progress")
+    target, actual = values_of(_text(c.get("target")), _text(actual_tok), comparator=comp_raw, unit=unit_raw, fiscal_year=fiscal_year)
     toks = r.toks
     start, end = toks[0].start, toks[-1].end
     name_raw = r.name.text.strip()
-    name = re.sub(r"^指标\d+[:：.、]?", "", name_raw).strip() or name_raw
+    name, core = clean_name(name_raw)
     weight = parse_decimal(c["weight"].text) if c.get("weight") is not None and c["weight"].key else None
     score = parse_decimal(c["score"].text) if c.get("score") is not None and c["score"].key else None
     dev = _text(c.get("reason"))
+    w = format(weight, "f") if weight is not None else None
+    exp = expected_score(target, actual, w)
     return {
         "id": f"i{n}",
         "level1_raw": r.level1_raw.strip() if r.level1_raw else None,
-        "level1": level1_of(r.level1_tok.key) if r.level1_tok else None,
+        "level1": (level1_of(r.level1_tok.key) or "other") if r.level1_tok else None,
         "level2_raw": r.level2_raw.strip() if r.level2_raw else None,
-        "level2": level2_of(r.level2_tok.key) if r.level2_tok else None,
+        "level2": (level2_of(r.level2_tok.key) or "other") if r.level2_tok else None,
         "name": name,
         "name_raw": name_raw,
+        "period": r.period or "annual",
         "target": target,
         "actual": actual,
         "direction": direction_of((target or {}).get("comparator")),
-        "weight": format(weight, "f") if weight is not None else None,
+        "weight": w,
         "score": format(score, "f") if score is not None else None,
+        "score_computed": exp["score"],
+        "score_rule_id": exp["rule_id"],
+        "score_band": exp["band"],
         "deviation_text": None if dev is None or is_placeholder_key(fold_key(dev)) or dev == "0" else dev,
+        "monitoring": _monitoring(c, r.period),
+        "is_core": core,
+        "source": "table",
         "level1_inherited": r.level1_inherited,
         "level2_inherited": r.level2_inherited,
         "prov": ctx.prov(start, end, method="table_parser", extractor=EXTRACTOR, confidence=0.85, tok=r.name),
