@@ -29,8 +29,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .extract.tables import level1_of, level2_of
 from .pipeline import process_file
 from .settings import ParseOptions
+from .textnorm import fold_key
 
 __all__ = ["GOLD_DOC_TYPES", "evaluate", "format_report"]
 
@@ -46,6 +48,7 @@ GOLD_DOC_TYPES = {
     "policy": "bureau_circular",
 }
 META_FIELDS = ("unit_name", "project_name", "department", "fiscal_year", "doc_type")
+INDICATOR_FIELDS = ("level1", "level2", "weight", "score", "deviation")
 BUDGET_FIELDS = (("initial_budget", "initial"), ("adjusted_budget", "full_year"), ("executed", "executed"))
 
 
@@ -120,6 +123,8 @@ class Split:
     budget: dict[str, Acc] = field(default_factory=lambda: {k: Acc() for k in ("initial", "full_year", "executed", "execution_rate")})
     score: dict[str, Acc] = field(default_factory=lambda: {k: Acc() for k in ("total", "grade")})
     manifest: dict[str, Acc] = field(default_factory=lambda: {k: Acc() for k in ("doc_type", "fiscal_year")})
+    indicators: PRF = field(default_factory=PRF)
+    indicator_fields: dict[str, Acc] = field(default_factory=lambda: {k: Acc() for k in INDICATOR_FIELDS})
     docs: list[str] = field(default_factory=list)
     manifest_docs: list[str] = field(default_factory=list)
 
@@ -138,7 +143,94 @@ class Split:
             "budget": {k: v.as_dict() for k, v in self.budget.items()},
             "score": {k: v.as_dict() for k, v in self.score.items()},
             "manifest": {k: v.as_dict() for k, v in self.manifest.items()},
+            "indicators": self.indicators.as_dict(),
+            "indicator_fields": {k: v.as_dict() for k, v in self.indicator_fields.items()},
         }
+
+
+def _ind_key(name: Any, target: Any, actual: Any) -> tuple[str, str | None, str | None]:
+    """An indicator as scored: name, target and actual text, compared folded (no whitespace,
+    Simplified, pinyin insertions dropped: gold keeps the source's Traditional text verbatim)."""
+    def k(x: Any) -> str | None:
+        return fold_key(str(x)) or None if x not in (None, "") else None
+    return (k(name) or "", k(target), k(actual))
+
+
+def _gold_indicator(g: dict[str, Any]) -> dict[str, Any]:
+    """A gold/README.md indicator or a generator spec's indicator, in one shape."""
+    def raw(v: Any) -> Any:
+        return v.get("raw") if isinstance(v, dict) else v
+    target = g["target_raw"] if "target_raw" in g else raw(g.get("target"))
+    actual = g["actual_raw"] if "actual_raw" in g else raw(g.get("actual"))
+    return {
+        "key": _ind_key(g.get("name") or g.get("level3"), target, actual),
+        "level1": g.get("level1"), "level2": g.get("level2"),
+        "weight": g.get("weight"), "score": g.get("score"),
+        "deviation": g.get("deviation_reason", g.get("deviation")) or None,
+    }
+
+
+def _score_indicators(sps: list[Split], gold: list[dict[str, Any]], pred: list[dict[str, Any]], d: dict[str, Any]) -> None:
+    """Indicator F1 (name + target + actual all right), then the other fields on the matched rows."""
+    gi = [_gold_indicator(g) for g in gold]
+    pi = [(_ind_key(p.get("name"), (p.get("target") or {}).get("raw"), (p.get("actual") or {}).get("raw")), p) for p in pred]
+    for sp in sps:
+        missed, extra = sp.indicators.add([g["key"] for g in gi], [k for k, _ in pi])  # type: ignore[arg-type]
+    if missed or extra:
+        d["indicators"] = {"missed": [list(k) for k in missed.elements()], "extra": [list(k) for k in extra.elements()]}
+    pool = list(pi)
+    for g in gi:
+        hit = next((x for x in pool if x[0] == g["key"]), None)
+        if hit is None:
+            continue
+        pool.remove(hit)
+        p = hit[1]
+        checks = {
+            "level1": g["level1"] is None or (level1_of(fold_key(g["level1"])) or "other") == p.get("level1"),
+            "level2": g["level2"] is None or (level2_of(fold_key(g["level2"])) or "other") == p.get("level2"),
+            "weight": _dec(g["weight"]) == _dec(p.get("weight")),
+            "score": _dec(g["score"]) == _dec(p.get("score")),
+            "deviation": (g["deviation"] or None) == (p.get("deviation_text") or None) or (
+                g["deviation"] is not None and p.get("deviation_text") is not None and fold_key(g["deviation"]) == fold_key(p["deviation_text"])),
+        }
+        for k, ok in checks.items():
+            for sp in sps:
+                sp.indicator_fields[k].add(ok)
+            if not ok:
+                d.setdefault("indicator_fields", []).append({"name": g["key"][0], "field": k, "gold": g.get(k), "pred": p.get({"deviation": "deviation_text"}.get(k, k))})
+
+
+def _spec_records(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec.get("records") or spec.get("projects") or [spec]
+
+
+def _evaluate_specs(corpus: Path, specs: list[Path], verbose: bool) -> dict[str, Any]:
+    """A generated corpus: every ``*.spec.json`` labels the file it sits beside (corpora/samplegen.py)."""
+    splits: dict[str, Split] = {"all": Split()}
+    details: list[dict[str, Any]] = []
+    for sp_path in specs:
+        name = sp_path.name[: -len(".spec.json")]
+        spec = json.loads(sp_path.read_text(encoding="utf-8"))
+        res = process_file(corpus / name, ParseOptions(), isolate=False)
+        fmt = Path(name).suffix.lstrip(".")
+        targets = [splits["all"], splits.setdefault(f"format:{fmt}", Split())]
+        d: dict[str, Any] = {"file": name}
+        gold = [i for r in _spec_records(spec) for i in r.get("indicators") or []]
+        pred = [i for r in res["records"] for i in r.get("indicators") or []]
+        for t in targets:
+            t.docs.append(name)
+        _score_indicators(targets, gold, pred, d)
+        for grec, prec in zip(_spec_records(spec), res["records"]):
+            sc = prec.get("score") or {}
+            gt = _dec((grec.get("total") or {}).get("score") if isinstance(grec.get("total"), dict) else grec.get("total"))
+            for t in targets:
+                t.score["total"].add(gt == _dec(_val(sc.get("total_reported"))))
+        if len(d) > 1:
+            details.append(d)
+    report: dict[str, Any] = {"corpus": str(corpus), "kind": "generated", "splits": {k: v.as_dict() for k, v in splits.items()}}
+    if verbose:
+        report["details"] = details
+    return report
 
 
 def _gold_explicit(a: dict[str, Any]) -> bool:
@@ -166,6 +258,9 @@ def evaluate(
     apart from the corpus, e.g. held-out labels kept in this repository).
     """
     corpus = Path(corpus)
+    specs = sorted(corpus.glob("*.spec.json"))
+    if specs and not (corpus / "gold").is_dir():
+        return _evaluate_specs(corpus, specs, verbose)
     dev = _load_split(corpus, Path(split_file) if split_file else None)
     splits = {"all": Split(), "development": Split(), "held_out": Split()}
     details: list[dict[str, Any]] = []
@@ -203,6 +298,7 @@ def evaluate(
                                     [Decimal(a["value_yuan"]) for a in pred_amounts if a["unit_basis"] != "header"])
             sp.amounts_header.add([Decimal(a["yuan"]) for a in gold_amounts if not _gold_explicit(a)],
                                   [Decimal(a["value_yuan"]) for a in pred_amounts if a["unit_basis"] == "header"])
+        _score_indicators(targets(name), gold.get("indicators") or [], rec.get("indicators") or [], d)
         d["missed"] = [format(x, "f") for x in missed.elements()]
         d["extra"] = [format(x, "f") for x in extra.elements()]
         meta = rec.get("meta") or {}
@@ -288,6 +384,12 @@ def evaluate(
 def format_report(rep: dict[str, Any]) -> str:
     lines = [f"corpus: {rep['corpus']}"]
     for name, sp in rep["splits"].items():
+        if rep.get("kind") == "generated":
+            lines.append(f"\n[{name}] labelled files: {len(sp['documents'])}")
+            _format_indicators(lines, sp)
+            t = sp["score"]["total"]
+            lines.append(f"  score.total                {t['right']}/{t['total']}")
+            continue
         lines.append(f"\n[{name}] gold documents: {len(sp['documents'])}, manifest documents: {len(sp['manifest_documents'])}")
         for k in ("amounts", "amounts_unit_written", "amounts_unit_from_header"):
             a = sp[k]
@@ -301,8 +403,17 @@ def format_report(rep: dict[str, Any]) -> str:
             lines.append(f"  score.{k:20s} {v['right']}/{v['total']}")
         for k, v in sp["manifest"].items():
             lines.append(f"  manifest.{k:17s} {v['right']}/{v['total']}  ({v['accuracy']})")
+        _format_indicators(lines, sp)
     if rep.get("note"):
         lines.append(f"\nnote: {rep['note']}")
     for d in rep.get("details", []):
         lines.append(json.dumps(d, ensure_ascii=False))
     return "\n".join(lines) + "\n"
+
+
+def _format_indicators(lines: list[str], sp: dict[str, Any]) -> None:
+    a = sp["indicators"]
+    lines.append(f"  indicators (name+target+actual) P={a['precision']}  R={a['recall']}  F1={a['f1']}  (tp {a['tp']}, fp {a['fp']}, fn {a['fn']})")
+    for k, v in sp["indicator_fields"].items():
+        if v["total"]:
+            lines.append(f"    indicator.{k:16s} {v['right']}/{v['total']}")

@@ -311,9 +311,9 @@ def _one(ctx: Ctx, r: IndicatorRow, n: int, fiscal_year: int | None = None) -> d
     return {
         "id": f"i{n}",
         "level1_raw": r.level1_raw.strip() if r.level1_raw else None,
-        "level1": (level1_of(r.level1_tok.key) or "other") if r.level1_tok else None,
+        "level1": (level1_of(fold_key(r.level1_raw or "")) or "other") if r.level1_tok else None,
         "level2_raw": r.level2_raw.strip() if r.level2_raw else None,
-        "level2": (level2_of(r.level2_tok.key) or "other") if r.level2_tok else None,
+        "level2": (level2_of(fold_key(r.level2_raw or "")) or "other") if r.level2_tok else None,
         "name": name,
         "name_raw": name_raw,
         "period": r.period or "annual",
