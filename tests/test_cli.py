@@ -155,6 +155,21 @@ def test_eval_scores_the_real_dev_corpus(tmp_path):
     assert len(dev["documents"]) == 5 and len(held["documents"]) >= 5
     assert dev["amounts"]["f1"] >= 0.97 and held["amounts"]["f1"] >= 0.9
     assert rep["splits"]["all"]["manifest"]["doc_type"]["total"] == 26
+    for sp in (dev, held):  # issue #4: indicator F1 (name + target + actual) ≥ 0.92
+        assert sp["indicators"]["tp"] > 0 and sp["indicators"]["f1"] >= 0.92
+        assert sp["indicator_fields"]["weight"]["total"] == sp["indicators"]["tp"]
+
+
+def test_eval_scores_a_generated_corpus_from_its_spec_files():
+    samples = Path(__file__).resolve().parents[1] / "corpora" / "samples"
+    out = run("eval", str(samples))
+    assert out.returncode == 0, out.stderr
+    assert "[all] labelled files:" in out.stdout and "indicators (name+target+actual)" in out.stdout
+    out = run("eval", str(samples), "--json")
+    rep = json.loads(out.stdout)
+    assert rep["kind"] == "generated"
+    ind = rep["splits"]["all"]["indicators"]
+    assert ind["tp"] >= 150 and ind["f1"] >= 0.92
 
 
 def test_eval_refuses_a_directory_without_labels(tmp_path):

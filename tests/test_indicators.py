@@ -1,0 +1,189 @@
+"""Indicators (issue #4): prose indicators read from real DOCX/PDF files, the §3.3 scoring rule,
+monitoring values, and the real development texts against their gold labels.
+
+The table layouts (T1, split comparator/unit, target declarations, monitoring, department) are
+asserted row by row in tests/test_indicator_layouts.py on generated files.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import REAL_DEV
+from pdfkit import FONT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from extractor.extract.indicators import expected_score, likelihood_of, parse_value, values_of
+from extractor.pipeline import process_file
+from extractor.textnorm import fold_key
+
+HELD_OUT = Path(__file__).resolve().parents[1] / "corpora" / "real-dev-gold-heldout"
+
+# A narrative self-evaluation report without any table: every indicator is stated in a sentence.
+NARRATIVE = [
+    "城关镇2023年度农村公路提升改造项目支出绩效自评报告",
+    "一、项目基本情况",
+    "项目年初预算数为320万元，全年执行数为301.6万元，预算执行率为94.25%。",
+    "二、绩效目标完成情况",
+    "（一）产出指标完成情况",
+    "1.数量指标：完成道路改造3.5公里，目标值3公里，完成率116.7%。",
+    "2.质量指标：路面工程验收合格率为100%。",
+    "3.时效指标。项目完成及时率年度指标值为100%，实际完成值为95%，分值10分，得分9.5分。受雨季影响部分路段延期。",
+    "4.成本指标：每公里改造成本指标值≤90万元，实际完成值86.2万元。",
+    "（二）效益指标完成情况",
+    "社会效益指标：惠及沿线群众1.2万人，实际受益1.26万人。",
+    "（三）满意度指标完成情况",
+    "经入户问卷调查，沿线群众满意度达98%。",
+    "三、存在的问题",
+    "项目收到资金合计320万元，实际支付301.6万元，部分资金结转至下年。",
+]
+# (level2, name, target raw, actual raw, weight, score, deviation)
+EXPECTED = [
+    ("quantity", "道路改造", "3公里", "3.5公里", None, None, None),
+    ("quality", "路面工程验收合格率", None, "100%", None, None, None),
+    ("timeliness", "项目完成及时率", "100%", "95%", "10", "9.5", "受雨季影响部分路段延期"),
+    ("cost", "每公里改造成本", "≤90万元", "86.2万元", None, None, None),
+    ("social", "惠及沿线群众", "1.2万人", "1.26万人", None, None, None),
+    ("beneficiary_satisfaction", "沿线群众满意度", None, "98%", None, None, None),
+]
+
+
+def _narrative_docx(path: Path) -> Path:
+    d = docx.Document()
+    for i, line in enumerate(NARRATIVE):
+        if i == 0:
+            d.add_heading(line, level=1)
+        else:
+            d.add_paragraph(line)
+    d.save(str(path))
+    return path
+
+
+def _narrative_pdf(path: Path) -> Path:
+    style = ParagraphStyle("b", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(line, style) for line in NARRATIVE])
+    return path
+
+
+@pytest.fixture(scope="module", params=["docx", "pdf"])
+def narrative(request, tmp_path_factory):
+    d = tmp_path_factory.mktemp("narrative")
+    path = _narrative_docx(d / "report.docx") if request.param == "docx" else _narrative_pdf(d / "report.pdf")
+    return process_file(path, isolate=False)["records"][0]
+
+
+def test_prose_indicators_are_read_with_the_table_normalisation(narrative):
+    inds = narrative["indicators"]
+    got = [(i["level2"], fold_key(i["name"]), (i["target"] or {}).get("raw"), (i["actual"] or {}).get("raw"),
+            i["weight"], i["score"], i["deviation_text"]) for i in inds]
+    want = [(l2, fold_key(n), t, a, w, s, dev) for l2, n, t, a, w, s, dev in EXPECTED]
+    assert got == want
+    by = {i["name"]: i for i in inds}
+    cost = by["每公里改造成本"]
+    assert cost["target"]["comparator"] == "<=" and cost["target"]["value"] == "90" and cost["target"]["unit"] == "万元"
+    assert cost["direction"] == "reverse" and cost["level1"] == "output"
+    road = by["道路改造"]
+    assert road["actual"]["value"] == "3.5" and road["target"]["unit"] == "公里"
+    assert by["项目完成及时率"]["score_computed"] == "9.50" and by["项目完成及时率"]["score_rule_id"] == "equal"
+    assert by["沿线群众满意度"]["level1"] == "satisfaction"
+
+
+def test_prose_indicators_are_marked_and_carry_provenance(narrative):
+    text_conf = []
+    for i in narrative["indicators"]:
+        assert i["source"] == "prose" and i["prov"]["method"] == "rule"
+        assert fold_key(i["name"]) in fold_key(i["prov"]["quote"])
+        assert i["prov"]["page"] == 1 or i["prov"]["paragraph_index"] is not None
+        text_conf.append(i["prov"]["confidence"])
+    assert max(text_conf) < 0.85  # below a table row's
+
+
+def test_a_money_statement_is_not_an_indicator(narrative):
+    names = {fold_key(i["name"]) for i in narrative["indicators"]}
+    assert not any("资金" in n or "收到" in n for n in names)
+
+
+def test_a_report_with_a_table_does_not_double_its_indicators_from_prose():
+    # the sample reports restate every table row in their narrative ("…年度指标值为≥1.2万亩，实际完成值为…")
+    sample = Path(__file__).resolve().parents[1] / "corpora" / "samples" / "farmland-2021.docx"
+    rec = process_file(sample, isolate=False)["records"][0]
+    assert rec["indicators"] and all(i["source"] == "table" for i in rec["indicators"])
+    names = [i["name"] for i in rec["indicators"]]
+    assert len(names) == len(set(names))
+
+
+# -- the scoring rule (DOMAIN §3.3) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "weight", "score", "rule"),
+    [
+        ("≥50个", "50个", "8", "8.00", "positive"),
+        ("≥50个", "40", "8", "6.40", "positive"),  # B/A × w; the actual inherits the unit
+        ("≥50个", "80个", "8", "8.00", "positive"),
+        ("=100%", "95%", "10", "9.50", "equal"),
+        ("=0", "0", "5", "5.00", "equal"),  # A = 0: full when B ≤ 0
+        ("=0", "2", "5", "0.00", "equal"),
+        ("≤90万元", "90", "8", "8.00", "reverse"),
+        ("≤90万元", "99", "8", "7.20", "reverse"),  # (1 − (B−A)/A) × w
+        ("≤90万元", "180", "8", "0.00", "reverse"),  # B ≥ 2A
+        ("<5次", "3次", "4", "4.00", "reverse"),
+    ],
+)
+def test_expected_score_follows_the_direction_rule(target, actual, weight, score, rule):
+    t, a = values_of(target, actual)
+    got = expected_score(t, a, weight)
+    assert (got["score"], got["rule_id"]) == (score, rule)
+
+
+def test_expected_score_refuses_what_it_cannot_compare():
+    t, a = values_of("≥95%", "96人")
+    assert expected_score(t, a, "10")["score"] is None  # units differ
+    t, a = values_of("≥95%", "96%")
+    assert expected_score(t, a, None)["score"] is None  # no weight
+    t, a = values_of("效果明显", "效果显著")
+    got = expected_score(t, a, "10")
+    assert got["score"] is None and got["rule_id"] == "tier.achieved" and got["band"] == ["8.00", "10.00"]
+    t, a = values_of("有所提升", "有一些变化")  # a phrase outside the tier lexicon: no guess
+    assert expected_score(t, a, "10") == {"score": None, "rule_id": None, "band": None}
+
+
+def test_deadlines_score_by_date():
+    t = parse_value("12月底前", fiscal_year=2023)
+    on_time = parse_value("2023年11月25日", fiscal_year=2023)
+    late = parse_value("2024年1月10日", fiscal_year=2023)
+    assert expected_score(t, on_time, "4") == {"score": "4", "rule_id": "deadline", "band": None}
+    assert expected_score(t, late, "4")["score"] == "0"
+
+
+@pytest.mark.parametrize(("text", "want"), [("确定能", "certain"), ("有可能", "possible"), ("完全不可能", "impossible"),
+                                            ("不可能", "impossible"), ("", None), ("待定", None)])
+def test_likelihood_words(text, want):
+    assert likelihood_of(text) == want
+
+
+# -- the real development texts ---------------------------------------------------------------
+
+GOLD = sorted((REAL_DEV / "gold").glob("*.json")) + sorted(HELD_OUT.glob("*.json")) if REAL_DEV.exists() else []
+
+
+def _k(x):
+    return fold_key(str(x)) if x not in (None, "") else None
+
+
+@pytest.mark.skipif(not GOLD, reason="../shared/corpora/real-dev not present")
+@pytest.mark.parametrize("gold_path", GOLD, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_real_dev_indicators_match_gold(gold_path):
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    rec = process_file(REAL_DEV / gold["file"], isolate=False)["records"][0]
+    want = [(_k(g["name"]), _k(g["target"]), _k(g["actual"]), Decimal(str(g["weight"])) if g.get("weight") is not None else None)
+            for g in gold.get("indicators") or []]
+    got = [(_k(i["name"]), _k((i["target"] or {}).get("raw")), _k((i["actual"] or {}).get("raw")),
+            Decimal(i["weight"]) if i["weight"] is not None else None) for i in rec["indicators"]]
+    assert got == want
