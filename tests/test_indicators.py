@@ -8,6 +8,9 @@ asserted row by row in tests/test_indicator_layouts.py on generated files.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -187,3 +190,40 @@ def test_real_dev_indicators_match_gold(gold_path):
     got = [(_k(i["name"]), _k((i["target"] or {}).get("raw")), _k((i["actual"] or {}).get("raw")),
             Decimal(i["weight"]) if i["weight"] is not None else None) for i in rec["indicators"]]
     assert got == want
+
+
+# -- a row split by a page break (Word/LibreOffice let a tall row break across pages) ------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+LONG_REASON = "受汛期持续降雨影响，部分片区施工延期，" * 10
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None and os.environ.get("CI") != "true", reason="LibreOffice (soffice) is not installed")
+def test_a_row_split_by_a_page_break_is_joined(tmp_path):
+    d = docx.Document()
+    for _ in range(12):
+        d.add_paragraph("正文说明文字，用于把表格推到页面下方。" * 3)
+    t = d.add_table(rows=1, cols=8)
+    t.style = "Table Grid"
+    for c, h in zip(t.rows[0].cells, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]):
+        c.text = h
+    long_row = 12
+    want = []
+    for i in range(30):
+        row = [f"培训基层人员第{i + 1}期人次", f"≥{100 + i}人次", f"{101 + i}人次", "5", "4" if i == long_row else "5", LONG_REASON if i == long_row else ""]
+        for c, v in zip(t.add_row().cells[2:], row):
+            c.text = v
+        want.append(row)
+    t.cell(1, 0).merge(t.cell(30, 0)).text = "产出指标"
+    t.cell(1, 1).merge(t.cell(30, 1)).text = "数量指标"
+    src = tmp_path / "split.docx"
+    d.save(str(src))
+    subprocess.run([SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=120)
+    res = process_file(tmp_path / "split.pdf", isolate=False)
+    pages = {p for tb in res["document"].get("tables", []) for p in tb.get("pages", [])} if "document" in res else set()
+    inds = res["records"][0]["indicators"]
+    got = [[i["name"], i["target"]["raw"], i["actual"]["raw"], i["weight"], i["score"], i["deviation_text"] or ""] for i in inds]
+    assert [[fold_key(x or "") for x in r] for r in got] == [[fold_key(x) for x in r] for r in want], got
+    assert all(i["level1_raw"] == "产出指标" and i["level2_raw"] == "数量指标" for i in inds)
+    assert len({i["prov"]["page"] for i in inds}) >= 2, pages  # the table does cross pages

@@ -535,6 +535,11 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
             out.consumed.add(t.i)
             j += 1
             continue
+        if colmap and block.rows and t.row != block.rows[-1].name.row:
+            k = _continuation(doc, stream, j, colmap, block.rows[-1])
+            if k is not None:  # the rest of a row that a page break split
+                j = k
+                continue
         new_l1, new_l2, used = _label_at(stream, j)
         if colmap and new_l1 is None and new_l2 is None and not is_value_key(t.key) and _has_cell_right(stream, j, col_of.get("level3")):
             if t.col == col_of.get("level1"):
@@ -600,6 +605,46 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
     if block.rows:
         out.indicators.append(block)
     return j
+
+
+def _page_of(doc: Document, t: Tok) -> int | None:
+    pos = doc.locate(t.start, t.end)
+    return pos[0].page if pos else None
+
+
+def _continuation(doc: Document, stream: list[Tok], j: int, colmap: dict[int, str], prev: IndicatorRow) -> int | None:
+    """A row that a page break split: its second part, on the next page, has no level label and
+    no number of its own, only the rest of the previous row's texts (name, values as written,
+    deviation). Joins them into the previous row and returns the index after the part; ``None``
+    when the row is not such a part."""
+    t = stream[j]
+    cells: list[Tok] = []
+    k = j
+    while k < len(stream) and stream[k].table == t.table and stream[k].row == t.row:
+        if stream[k].key:
+            cells.append(stream[k])
+        k += 1
+    if not cells:
+        return None
+    for u in cells:
+        canon = colmap.get(u.col) if u.col is not None else None
+        if canon is None or canon in ("level1", "level2") or is_value_key(u.key):
+            return None
+        if canon != "level3" and canon not in prev.cells:
+            return None
+    if _page_of(doc, cells[0]) == _page_of(doc, prev.name):
+        return None
+
+    def joined(a: Tok, u: Tok) -> Tok:
+        return Tok(a.i, a.text.rstrip() + u.text.strip(), a.key + u.key, a.start, u.end, a.block, a.table, a.row, a.col)
+
+    for u in cells:
+        canon = colmap[u.col]  # type: ignore[index]
+        if canon == "level3":
+            prev.name = joined(prev.name, u)
+        else:
+            prev.cells[canon] = joined(prev.cells[canon], u)
+    return k
 
 
 def _has_cell_right(stream: list[Tok], j: int, col: int | None) -> bool:
