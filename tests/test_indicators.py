@@ -227,3 +227,20 @@ def test_a_row_split_by_a_page_break_is_joined(tmp_path):
     assert [[fold_key(x or "") for x in r] for r in got] == [[fold_key(x) for x in r] for r in want], got
     assert all(i["level1_raw"] == "产出指标" and i["level2_raw"] == "数量指标" for i in inds)
     assert len({i["prov"]["page"] for i in inds}) >= 2, pages  # the table does cross pages
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "unit", "want"),
+    [
+        ("≥", "95", "%", ("≥95%", ">=", "95", "%")),
+        ("﹦", "72890", "元", ("﹦72890元", "=", "72890", "元")),
+        ("≦", "3", "天", ("≦3天", "<=", "3", "天")),
+        ("＞", "0", "个", ("＞0个", ">", "0", "个")),
+        ("═", "100", "%", ("═100%", "=", "100", "%")),
+        ("不低于", "90", "%", ("不低于90%", ">=", "90", "%")),
+        ("定性", "效果明显", "", ("效果明显", "qualitative", None, None)),
+    ],
+)
+def test_split_comparator_value_unit_cells_join_into_one_target(comparator, value, unit, want):
+    got = parse_value(value, comparator=comparator, unit=unit)
+    assert (got["raw"], got["comparator"], got["value"], got["unit"]) == want

@@ -117,7 +117,10 @@ def parse_value(
                 break
     if comp is None and comparator:
         ck = fold_key(comparator)
-        comp = next((c for sym, c in _COMP if ck == sym), None)
+        comp = next((c for sym, c in _COMP + _WORD_COMP if ck == sym), None)
+        if ck == "定性":  # 指标性质 "定性": the value is a qualitative phrase, whatever it looks like
+            return {"raw": f"{text}{(unit or '').strip()}", "comparator": "qualitative", "value": None, "unit": None,
+                    "is_placeholder": bool(_PLACEHOLDER_VALUE.search(key))}
     out: dict[str, Any] = {"raw": raw if not comparator else f"{comparator.strip()}{text}{(unit or '').strip()}",
                            "comparator": comp, "value": None, "unit": None, "is_placeholder": bool(_PLACEHOLDER_VALUE.search(key))}
     deadline = _deadline(rest, fiscal_year)
