@@ -36,6 +36,7 @@ samples: setup
 
 eval: setup
 	$(BIN)/jixiao eval
+	$(BIN)/jixiao eval corpora/samples
 
 bench: setup
 	$(BIN)/python bench/bench_parse.py
