@@ -244,3 +244,39 @@ def test_a_row_split_by_a_page_break_is_joined(tmp_path):
 def test_split_comparator_value_unit_cells_join_into_one_target(comparator, value, unit, want):
     got = parse_value(value, comparator=comparator, unit=unit)
     assert (got["raw"], got["comparator"], got["value"], got["unit"]) == want
+
+
+def test_a_department_framework_table_reads_its_own_first_levels(tmp_path):
+    """T5: 一级 labels that are not the project template's (部门决策/综合管理/部门绩效), extra columns
+    (指标解释, 评分标准) between the ones we read, and merged 一级/二级 cells."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某区教育局2023年度部门整体支出绩效评价指标评分表"])
+    ws.append(["一级指标", "二级指标", "三级指标", "分值", "指标解释", "评分标准", "得分", "扣分原因"])
+    rows = [
+        ["部门决策", "目标任务", "绩效目标合理性", "5", "部门整体绩效目标与职能是否相符", "相符得5分", "5", ""],
+        ["", "", "绩效指标明确性", "5", "指标是否细化量化", "量化得5分", "4", "部分指标未量化"],
+        ["", "预算编制", "预算编制科学性", "5", "预算编制是否经过论证", "论证充分得5分", "5", ""],
+        ["综合管理", "资金管理", "资金使用合规性", "10", "是否存在违规使用", "无违规得10分", "10", ""],
+        ["部门绩效", "履职成效", "重点工作完成率", "20", "完成数/计划数", "100%得满分", "18", "2项工作延期"],
+        ["合计", "", "", "45", "", "", "42", ""],
+    ]
+    for r in rows:
+        ws.append(r)
+    ws.merge_cells("A3:A5")
+    ws.merge_cells("B3:B4")
+    wb.save(tmp_path / "t5.xlsx")
+    rec = process_file(tmp_path / "t5.xlsx", isolate=False)["records"][0]
+    got = [(i["level1_raw"], i["level1"], i["level2_raw"], i["level2"], i["name"], i["weight"], i["score"], i["deviation_text"])
+           for i in rec["indicators"]]
+    assert got == [
+        ("部门决策", "decision", "目标任务", "other", "绩效目标合理性", "5", "5", None),
+        ("部门决策", "decision", "目标任务", "other", "绩效指标明确性", "5", "4", "部分指标未量化"),
+        ("部门决策", "decision", "预算编制", "other", "预算编制科学性", "5", "5", None),
+        ("综合管理", "process", "资金管理", "other", "资金使用合规性", "10", "10", None),
+        ("部门绩效", "effect", "履职成效", "other", "重点工作完成率", "20", "18", "2项工作延期"),
+    ]
+    assert [i["level1_inherited"] for i in rec["indicators"]] == [False, True, True, False, False]
+    assert rec["score"]["total_reported"]["value"] == "42"
