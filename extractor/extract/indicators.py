@@ -227,7 +227,8 @@ _TICK_NO = {"×", "✗", "□", "否", "无", "n", "no", "0"}
 _LIKELIHOOD = [("完全不可能", "impossible"), ("不可能", "impossible"), ("不能", "impossible"), ("确定能", "certain"), ("能", "certain"),
                ("有可能", "possible"), ("可能", "possible"), ("确定", "certain")]
 _CAUSES = {"cause_funding": "funding", "cause_institution": "institution", "cause_personnel": "personnel", "cause_hardware": "hardware", "cause_other": "other"}
-_MONITORING_COLS = {"progress", "forecast", "likelihood", "corrective", *_CAUSES}
+_LIKELY = {"likely_certain": "certain", "likely_possible": "possible", "likely_impossible": "impossible"}
+_MONITORING_COLS = {"progress", "forecast", "likelihood", "corrective", *_CAUSES, *_LIKELY}
 
 
 def _tick(t: Tok | None) -> bool | str | None:
@@ -257,12 +258,16 @@ def _monitoring(c: dict[str, Tok], period: str | None) -> dict[str, Any] | None:
     if period != "to_date" and not (set(c) & _MONITORING_COLS):
         return None
     causes = {v: _tick(c.get(k)) for k, v in _CAUSES.items()}
+    likely = likelihood_of(_text(c.get("likelihood")))
+    ticked = [v for k, v in _LIKELY.items() if _tick(c.get(k)) is True]
+    if likely is None and len(ticked) == 1:  # the checklist: the one answer ticked
+        likely = ticked[0]
     return {
         "progress_raw": _text(c.get("progress")) if "progress" in c else _text(c.get("actual")),
         "full_year_forecast_raw": _text(c.get("forecast")),
-        "deviation_causes": causes if any(v is not None for v in causes.values()) else None,
-        "likelihood": likelihood_of(_text(c.get("likelihood"))),
-        "likelihood_raw": _text(c.get("likelihood")),
+        "deviation_causes": causes,
+        "likelihood": likely,
+        "likelihood_raw": _text(c.get("likelihood")) or next((_text(c.get(k)) for k in _LIKELY if _tick(c.get(k)) is True), None),
         "corrective_text": _text(c.get("corrective")),
     }
 

@@ -45,6 +45,7 @@ _IND_CANON = {
     "level1", "level2", "level3", "target", "comparator", "unit", "actual", "weight", "score", "reason",
     "progress", "forecast", "likelihood", "corrective", "remark",
     "cause_funding", "cause_institution", "cause_personnel", "cause_hardware", "cause_other",
+    "likely_certain", "likely_possible", "likely_impossible",
 }
 _GOAL_CANON = {"goal_target", "goal_actual"}
 _SECTION = tuple(fold_key(w) for w in LEX["funds"]["section"])
@@ -410,6 +411,7 @@ def _stops_goal(t: Tok) -> bool:
 _SPLITS = {
     "target": ("comparator", "target", "unit"),  # 年度指标值 over 指标性质 | 指标值 | 度量单位
     "reason": ("cause_funding", "cause_institution", "cause_personnel", "cause_hardware", "cause_other"),  # 偏差原因分析 over the checklist
+    "likelihood": ("likely_certain", "likely_possible", "likely_impossible"),  # 完成目标可能性 over 确定能 | 有可能 | 完全不可能
 }
 _LEVELS = ("level1", "level2", "level3")
 
@@ -489,7 +491,7 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
     k = _next_nonempty(stream, j, 6)
     if k is not None:
         run2, j2 = _header_run(stream, k, _IND_CANON)
-        if len(run2) >= 3 or (run2 and all(h.canon in _SPLITS["reason"] for h in run2)):
+        if len(run2) >= 3 or (run2 and all(any(h.canon in subs for subs in _SPLITS.values()) for h in run2)):
             runs.append(run2)
             j = j2
     headers = _merge_split_headers(runs)
@@ -511,6 +513,11 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
     col_of = {canon: c for c, canon in sorted(colmap.items(), reverse=True)}
     medium_cols = {c for h in headers if _period_of_header(h) for c in _span_cols(doc, h)}
     split_periods = bool(medium_cols) or (table is None and any(_period_of_header(h) for h in headers))
+    if colmap and medium_cols:
+        j = _read_period_columns(doc, stream, j, headers, block, out)
+        if block.rows:
+            out.indicators.append(block)
+        return j
     l1: tuple[str, Tok] | None = None
     l2: tuple[str, Tok] | None = None
     group: list[IndicatorRow] = []  # rows since the last 一级 label (period-split layouts)
@@ -534,6 +541,11 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
         if key in _IND_LABELS or (table is None and (is_placeholder_key(t.key) or t.key in ("0", "0.00"))):
             out.consumed.add(t.i)
             j += 1
+            continue
+        k = _repeated_header(stream, j)
+        if k is not None:  # the header row again, on the next page
+            out.consumed.update(range(j, k))
+            j = k
             continue
         if colmap and block.rows and t.row != block.rows[-1].name.row:
             k = _continuation(doc, stream, j, colmap, block.rows[-1])
@@ -607,6 +619,88 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
     return j
 
 
+def _repeated_header(stream: list[Tok], j: int) -> int | None:
+    """The end of a header row repeated inside the block (a table continued on a new page), or
+    ``None``: a table row whose cells are all header words, or a run of three or more of them."""
+    t = stream[j]
+    if canon_header(t.key) not in _IND_CANON:
+        return None
+    k, n = j, 0
+    while k < len(stream):
+        u = stream[k]
+        if t.table is not None and (u.table != t.table or u.row != t.row):
+            break
+        if u.key:
+            if canon_header(u.key) not in _IND_CANON:
+                if t.table is not None:
+                    return None
+                break
+            n += 1
+        k += 1
+    return k if n >= 3 else None
+
+
+def _read_period_columns(doc: Document, stream: list[Tok], j: int, headers: list[Header], block: IndicatorBlock, out: TableReading) -> int:
+    """A real table with 长期 and 年度 column groups side by side (二级(长期) | 三级(长期) | 指标值(长期)
+    | 二级(年度) | 三级(年度) | 指标值(年度)): each row may hold one indicator of each period, each
+    group inheriting its own 二级 label. Rows come out in document order, 长期 before 年度."""
+    groups: dict[str, dict[str, int]] = {"medium_term": {}, "annual": {}}
+    l1col = None
+    for h in headers:
+        if h.col is None:
+            continue
+        if h.canon == "level1":
+            l1col = h.col
+        else:
+            groups["medium_term" if _period_of_header(h) else "annual"].setdefault(h.canon, h.col)
+    table = stream[j - 1].table if j else None
+    l1: Tok | None = None
+    l2: dict[str, Tok | None] = {"medium_term": None, "annual": None}
+    while j < len(stream) and stream[j].table == table:
+        row_toks = []
+        r = stream[j].row
+        while j < len(stream) and stream[j].table == table and stream[j].row == r:
+            row_toks.append(stream[j])
+            j += 1
+        cells = {t.col: t for t in row_toks if t.key and t.col is not None}
+        if not cells:
+            continue
+        first = cells[min(cells)]
+        if strip_label(first.key) in _TOTAL_ROW:
+            j = _read_total_row(stream, first.i, table, block, out)
+            break
+        if _is_section_end(first.key) or all(canon_header(t.key) for t in cells.values()):
+            if _is_section_end(first.key):
+                j = first.i
+                break
+            out.consumed.update(t.i for t in cells.values())  # a header row repeated on a new page
+            continue
+        if l1col in cells and strip_label(cells[l1col].key) not in _IND_LABELS:
+            l1 = cells[l1col]
+            out.consumed.add(l1.i)
+        for period, g in groups.items():
+            if g.get("level2") in cells:
+                l2[period] = cells[g["level2"]]
+                out.consumed.add(cells[g["level2"]].i)
+            name = cells.get(g.get("level3", -1))
+            if name is None or is_value_key(name.key):
+                continue
+            lab2 = l2[period]
+            row = IndicatorRow(l1.text.strip() if l1 else None, lab2.text.strip() if lab2 else None, l1, lab2, False, False, name, period=period)
+            for canon, c in g.items():
+                if canon not in _LEVELS and c in cells:
+                    row.cells[canon] = cells[c]
+            if not any(v.key and not is_placeholder_key(v.key) for v in row.cells.values()):
+                continue
+            prev = next((x for x in reversed(block.rows) if x.period == period), None)
+            if prev is not None:
+                row.level1_inherited = row.level1_tok is prev.level1_tok and prev.level1_tok is not None
+                row.level2_inherited = row.level2_tok is prev.level2_tok and prev.level2_tok is not None
+            out.consumed.update(t.i for t in [name, *row.cells.values()])
+            block.rows.append(row)
+    return j
+
+
 def _page_of(doc: Document, t: Tok) -> int | None:
     pos = doc.locate(t.start, t.end)
     return pos[0].page if pos else None
@@ -628,8 +722,8 @@ def _continuation(doc: Document, stream: list[Tok], j: int, colmap: dict[int, st
         return None
     for u in cells:
         canon = colmap.get(u.col) if u.col is not None else None
-        if canon is None or canon in ("level1", "level2") or is_value_key(u.key):
-            return None
+        if canon is None or canon in ("level1", "level2") or is_value_key(u.key) or _NUMERIC_START.match(u.key) or u.key in _TICKS:
+            return None  # a number or a tick: a row of its own (its level cells merged from above)
         if canon != "level3" and canon not in prev.cells:
             return None
     if _page_of(doc, cells[0]) == _page_of(doc, prev.name):
@@ -710,6 +804,7 @@ def _read_values(stream: list[Tok], j: int, name: Tok, value_cols: list[str], ro
     return j
 
 
+_TICKS = {"√", "✓", "✔", "☑", "■", "×", "✗"}
 _NUMERIC_START = re.compile(r"^[<>≤≥=≦≧﹦＝═]{0,2}[+-]?\d")
 _TEMPLATE_NAME = re.compile(r"^指标\d+")
 _NAME_HINT = re.compile(r"^(?:指标\d+)|(?:率|数|量|度|性|人次|时间|标准|成本|面积|长度|情况)$")
@@ -720,7 +815,8 @@ def _looks_like_name(key: str) -> bool:
 
 
 def _is_section_end(key: str) -> bool:
-    return key.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "注:", "说明:", "备注", "附件"))
+    return key.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "填报单位", "注:", "说明:", "备注", "附件")) or bool(
+        re.match(r"^[\u4e00-\u9fff]{0,8}(?:审核|审批|评审)意见", key))
 
 
 def _read_total_row(stream: list[Tok], j: int, table: int | None, block: IndicatorBlock, out: TableReading) -> int:
