@@ -12,6 +12,12 @@ A `ReportSpec` holds the facts of one project self-evaluation. The writers rende
 All writers are deterministic for a given spec (fixed document properties and zip timestamps).
 LibreOffice output (PDF, DOC) carries its own timestamps and is not byte-stable.
 
+A `LayoutSpec` is one labelled indicator-table form (issue #4): the national T1 and its Sichuan
+variant with 指标性质 | 指标值 | 度量单位, two target-declaration layouts, an in-year monitoring table
+and a whole-department table. Its rows are `LabelledIndicator`s: the cells as written and, by
+hand, what they normalise to. `write_layout_docx` / `write_layout_pdf` (reportlab, header rows
+repeated across the page break) / `write_layout_xlsx` render it.
+
 `main()` writes the committed samples and, next to each sample file `<name>`, `<name>.spec.json`
 holding the facts that file states (decimal strings, 万元 for money).
 
@@ -75,6 +81,19 @@ __all__ = [
     "write_xlsx_multi",
     "write_txt",
     "convert",
+    "Value",
+    "Monitoring",
+    "LabelledIndicator",
+    "FundsLine",
+    "LayoutSpec",
+    "TablePart",
+    "LAYOUT_SPECS",
+    "layout_errors",
+    "layout_form",
+    "layout_facts",
+    "write_layout_docx",
+    "write_layout_xlsx",
+    "write_layout_pdf",
     "main",
 ]
 
@@ -1096,17 +1115,31 @@ def _fill_cell(cell: _Cell, gc: GridCell) -> None:
 def _add_t1_table(doc: DocxDocument, spec: ReportSpec) -> None:
     """The self-evaluation table as a Word table with gridSpan/vMerge merges and ruled borders."""
     cells, n_rows = t1_cells(spec)
-    table = doc.add_table(rows=n_rows, cols=T1_COLUMNS)
+    _add_grid_table(doc, cells, n_rows, _DOCX_COL_CM)
+
+
+def _add_grid_table(
+    doc: DocxDocument, cells: Sequence[GridCell], n_rows: int, widths_cm: Sequence[float], header_rows: int = 0
+) -> None:
+    """Grid cells as a Word table (gridSpan/vMerge merges, ruled borders, rows that never split).
+
+    The first `header_rows` rows are marked as header rows (w:tblHeader), which Word and
+    LibreOffice repeat at the top of every page the table continues on.
+    """
+    table = doc.add_table(rows=n_rows, cols=len(widths_cm))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for i, width in enumerate(_DOCX_COL_CM):
+    for i, width in enumerate(widths_cm):
         table.columns[i].width = Cm(width)
         for row in table.rows:
             row.cells[i].width = Cm(width)
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
         row.height = Cm(0.7)
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # rows never break across pages
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))  # rows never break across pages
+        if i < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
     for gc in cells:
         cell = table.cell(gc.row, gc.col)
         if gc.rowspan > 1 or gc.colspan > 1:
@@ -1187,6 +1220,15 @@ def _xlsx_value(gc: GridCell) -> tuple[object, str | None]:
 def _write_t1_sheet(ws: Worksheet, spec: ReportSpec, top: int) -> int:
     """Write one project's table with its top row at sheet row `top` (1-based); return the next free row."""
     cells, n_rows = t1_cells(spec)
+    return _write_grid(ws, cells, n_rows, top, _XLSX_COL_CHARS)
+
+
+def _write_grid(ws: Worksheet, cells: Sequence[GridCell], n_rows: int, top: int, col_chars: Sequence[int]) -> int:
+    """Write grid cells with their top row at sheet row `top` (1-based); return the next free row.
+
+    Merged cells become merged ranges, every cell but title/caption rows is boxed, and row heights
+    fit the wrapped text of the columns (`col_chars` wide).
+    """
     for gc in cells:
         r, c = top + gc.row, 1 + gc.col
         value, fmt = _xlsx_value(gc)
@@ -1204,27 +1246,27 @@ def _write_t1_sheet(ws: Worksheet, spec: ReportSpec, top: int) -> int:
                 for cc in range(c, c + gc.colspan):
                     ws.cell(row=rr, column=cc).border = _BOX
     for r in range(n_rows):
-        ws.row_dimensions[top + r].height = _xlsx_row_height([gc for gc in cells if gc.row == r])
+        ws.row_dimensions[top + r].height = _xlsx_row_height([gc for gc in cells if gc.row == r], col_chars)
     return top + n_rows
 
 
-def _xlsx_row_height(row: Sequence[GridCell]) -> float:
+def _xlsx_row_height(row: Sequence[GridCell], col_chars: Sequence[int] = _XLSX_COL_CHARS) -> float:
     """Row height (points) that fits the wrapped single-row cells; a CJK character is 2 width units."""
     lines = 1
     for gc in row:
         if gc.rowspan > 1 or gc.kind == "title":
             continue
-        width = sum(_XLSX_COL_CHARS[gc.col : gc.col + gc.colspan]) - 1
+        width = sum(col_chars[gc.col : gc.col + gc.colspan]) - 1
         units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in gc.text)
         lines = max(lines, -(-units // width))
     return 30.0 if any(gc.kind == "title" for gc in row) else 14.0 * lines + 4
 
 
-def _new_sheet(title: str) -> tuple[Workbook, Worksheet]:
+def _new_sheet(title: str, col_chars: Sequence[int] = _XLSX_COL_CHARS) -> tuple[Workbook, Worksheet]:
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    for i, width in enumerate(_XLSX_COL_CHARS, start=1):
+    for i, width in enumerate(col_chars, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -1340,6 +1382,1051 @@ def convert(src: str | Path, fmt: Literal["pdf", "doc"], outdir: str | Path, sof
 
 
 # ---------------------------------------------------------------------------------------------
+# Labelled indicator-table layouts (issue #4)
+# ---------------------------------------------------------------------------------------------
+#
+# Six forms beyond the T1 reports above, each written as DOCX, PDF (reportlab) and XLSX: the
+# national T1 with ★ core indicators, the Sichuan T1 variant with 指标性质 | 指标值 | 度量单位, a
+# target declaration with a 中期 and a 年度 indicator table, one with 长期 and 年度 columns side by
+# side, an in-year monitoring table and a whole-department self-evaluation table. Every indicator
+# row is labelled by hand below: the cells as written and what they normalise to (issue #4's
+# conventions). Nothing here calls jixiao code.
+
+
+@dataclass(frozen=True)
+class Value:
+    """A target or actual as it normalises.
+
+    comparator: ">=" | "<=" | "=" | ">" | "<" | "qualitative"; value: the number as written without
+    thousands separators, an ISO date (unit "date") or None; unit: as written after the number.
+    """
+
+    comparator: str
+    value: str | None = None
+    unit: str | None = None
+
+
+QUALITATIVE = Value("qualitative")
+
+
+def _ge(value: str, unit: str | None) -> Value:
+    return Value(">=", value, unit)
+
+
+def _le(value: str, unit: str | None) -> Value:
+    return Value("<=", value, unit)
+
+
+def _eq(value: str, unit: str | None) -> Value:
+    return Value("=", value, unit)
+
+
+def _by(iso: str) -> Value:
+    """A 时效 deadline ("2023年12月底前" -> "<=", "2023-12-31", "date")."""
+    return Value("<=", iso, "date")
+
+
+def _on(iso: str) -> Value:
+    """A date as the actual ("2023年11月28日" -> "=", "2023-11-28", "date")."""
+    return Value("=", iso, "date")
+
+
+Cause = bool | str | None
+CAUSE_KEYS = ("funding", "institution", "personnel", "hardware", "other")
+CAUSE_HEADERS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+LIKELIHOOD_HEADERS = (("certain", "确定能"), ("possible", "有可能"), ("impossible", "完全不可能"))
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """The monitoring cells of one T4 row; its 1-7月执行情况 is the row's `actual_raw`.
+
+    causes: 经费保障, 制度保障, 人员保障, 硬件条件保障, 其他, each True (a tick "√"), False ("×"),
+    the text the cell holds, or None (blank).
+    """
+
+    full_year_forecast_raw: str
+    causes: tuple[Cause, Cause, Cause, Cause, Cause] = (None, None, None, None, None)
+    likelihood: Literal["certain", "possible", "impossible"] | None = "certain"
+    corrective_text: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelledIndicator:
+    """One 三级 row: the cells as written and their normalised reading (the gold label).
+
+    name is level3 without a "指标1：" prefix or ★ (None: the same as level3). split holds the
+    指标性质 | 指标值 | 度量单位 cells of the split layout (target_raw is their join). note is the
+    备注 cell of a target declaration.
+    """
+
+    level1: str
+    level2: str
+    level3: str
+    target_raw: str
+    target: Value
+    actual_raw: str | None = None
+    actual: Value | None = None
+    weight: str | None = None
+    score: str | None = None
+    deviation: str | None = None
+    name: str | None = None
+    is_core: bool = False
+    period: Literal["annual", "medium_term", "to_date"] = "annual"
+    split: tuple[str, str, str] | None = None
+    monitoring: Monitoring | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FundsLine:
+    """One row of a funds block: its label and its cells in the block's column order."""
+
+    label: str
+    values: tuple[str, ...]
+
+
+LayoutKind = Literal["t1_national", "t1_split", "t2_two_tables", "t2_single_table", "t4_monitoring", "t3_department"]
+
+
+@dataclass(frozen=True)
+class LayoutSpec:
+    """One labelled form. indicators are the rows in document order (for t2_single_table, a row's
+    长期 indicator comes right before its 年度 one). execution is (weight, rate, score) of budget
+    execution and total (weight, score) of the 总分/合计 row, where the form has them. head holds
+    extra label/value cells of the form head, tasks the 年度主要任务 rows (name, content, budget,
+    executed) of a department form; closing holds (label, text) rows under the indicators."""
+
+    spec_id: str
+    layout: LayoutKind
+    doc_type: str
+    fiscal_year: int
+    title: str
+    unit: str
+    supervising_dept: str | None
+    project_name: str | None
+    report_date: str
+    funds_columns: tuple[str, ...]
+    funds: tuple[FundsLine, ...]
+    goals: tuple[tuple[str, str], ...]
+    indicators: tuple[LabelledIndicator, ...]
+    execution: tuple[str, str, str] | None = None
+    total: tuple[str, str] | None = None
+    head: tuple[tuple[str, str], ...] = ()
+    tasks: tuple[tuple[str, str, str, str], ...] = ()
+    closing: tuple[tuple[str, str], ...] = ()
+    footer: str = ""
+    landscape: bool = False
+
+    @property
+    def table_title(self) -> str:
+        """The form's title line (also the XLSX title row)."""
+        return self.title
+
+    def rows(self, period: str) -> list[LabelledIndicator]:
+        """The indicators of one period, in document order."""
+        return [i for i in self.indicators if i.period == period]
+
+
+def _t1(l1: str, l2: str, l3: str, target_raw: str, target: Value, actual_raw: str, actual: Value | None,
+        weight: str, score: str, deviation: str | None = None, **kw: object) -> LabelledIndicator:
+    """A self-evaluation row (T1/T3): target and actual as written, weight and score."""
+    return LabelledIndicator(l1, l2, l3, target_raw, target, actual_raw, actual, weight, score, deviation, **kw)  # type: ignore[arg-type]
+
+
+def _split(l1: str, l2: str, l3: str, cells: tuple[str, str, str], target: Value, actual_raw: str,
+           actual: Value | None, weight: str, score: str, deviation: str | None = None) -> LabelledIndicator:
+    """A Sichuan row: 指标性质 | 指标值 | 度量单位 cells; target_raw is their join as written."""
+    return LabelledIndicator(l1, l2, l3, "".join(cells), target, actual_raw, actual, weight, score, deviation, split=cells)
+
+
+def _decl(l1: str, l2: str, l3: str, name: str, target_raw: str, target: Value, period: str = "annual",
+          note: str = "") -> LabelledIndicator:
+    """A target-declaration row: a target, no actual, weight or score."""
+    return LabelledIndicator(l1, l2, l3, target_raw, target, name=name, period=period, note=note)  # type: ignore[arg-type]
+
+
+def _mon(l1: str, l2: str, l3: str, target_raw: str, target: Value, progress_raw: str, progress: Value | None,
+         monitoring: Monitoring, deviation: str | None = None) -> LabelledIndicator:
+    """A monitoring row: the 1-7月 progress is the actual to date."""
+    return LabelledIndicator(l1, l2, l3, target_raw, target, progress_raw, progress, deviation=deviation,
+                             period="to_date", monitoring=monitoring)
+
+
+_COST, _SOC, _ECO = "成本指标", "社会效益指标", "生态效益指标"
+_QTY, _QLT, _TIME = "数量指标", "质量指标", "时效指标"
+_ECON, _SUST = "经济效益指标", "可持续影响指标"
+_T1_FUNDS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+
+NATIONAL_2023 = LayoutSpec(
+    spec_id="national-2023",
+    layout="t1_national",
+    doc_type="self_eval_project",
+    fiscal_year=2023,
+    title="项目支出绩效自评表（2023年度）",
+    unit="岚溪县农村供水管理站",
+    supervising_dept="岚溪县水利局",
+    project_name="2023年农村供水保障工程",
+    report_date="2024-02-27",
+    funds_columns=_T1_FUNDS,
+    funds=(
+        FundsLine("年度资金总额", ("2650.00", "2786.40", "2709.52", "10", "97.24%", "9.72")),
+        FundsLine("其中：当年财政拨款", ("2400.00", "2536.40", "2470.12", "—", "—", "—")),
+        FundsLine("上年结转资金", ("250.00", "250.00", "239.40", "—", "—", "—")),
+        FundsLine("其他资金", ("0.00", "0.00", "0.00", "—", "—", "—")),
+    ),
+    goals=(
+        ("预期目标", "新建集中供水工程12处，改造老旧供水管网86.5公里以上，新增受益人口1.2万人以上，配备水质检测"
+         "设备8台，全年开展水质抽检不少于480次；农村集中供水工程水质达标率不低于95%，管网漏损率控制在12%以内，"
+         "农村自来水普及率达到92%以上，健全工程长效运行管护机制。"),
+        ("实际完成情况", "建成集中供水工程12处，改造供水管网88.2公里，新增受益人口12,460人，完成水质抽检496次，"
+         "水质达标率96.8%，管网漏损率降至10.6%，农村自来水普及率92.6%；汛期部分偏远村组故障维修响应偏慢，"
+         "2个乡镇村级管水员报酬尚未落实。"),
+    ),
+    indicators=(
+        _t1(_OUT, _QTY, "★新建集中供水工程", "≥12处", _ge("12", "处"), "12处", _eq("12", "处"), "4", "4",
+            name="新建集中供水工程", is_core=True),
+        _t1(_OUT, _QTY, "改造老旧供水管网长度", "≥86.5公里", _ge("86.5", "公里"), "88.2公里", _eq("88.2", "公里"), "4", "4"),
+        _t1(_OUT, _QTY, "新增受益人口", "≥12,000人", _ge("12000", "人"), "12,460人", _eq("12460", "人"), "4", "4"),
+        _t1(_OUT, _QTY, "配备水质检测设备", "8台", _eq("8", "台"), "8台", _eq("8", "台"), "2", "2"),
+        _t1(_OUT, _QTY, "开展水质抽检", "不低于480次", _ge("480", "次"), "496次", _eq("496", "次"), "3", "3"),
+        _t1(_OUT, _QLT, "★农村集中供水工程水质达标率", "≥95%", _ge("95", "%"), "96.8%", _eq("96.8", "%"), "4", "4",
+            name="农村集中供水工程水质达标率", is_core=True),
+        _t1(_OUT, _QLT, "工程竣工验收合格率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), "4", "4"),
+        _t1(_OUT, _QLT, "管网漏损率", "≤12%", _le("12", "%"), "10.6%", _eq("10.6", "%"), "3", "3"),
+        _t1(_OUT, _QLT, "供水保证率", "≧90%", _ge("90", "%"), "93.5%", _eq("93.5", "%"), "3", "3"),
+        _t1(_OUT, _TIME, "工程完工时间", "2023年12月底前", _by("2023-12-31"), "2023年11月28日", _on("2023-11-28"), "3", "3"),
+        _t1(_OUT, _TIME, "水质检测报告出具时限", "≤7天", _le("7", "天"), "5天", _eq("5", "天"), "3", "3"),
+        _t1(_OUT, _TIME, "供水故障维修响应时间", "≤24小时", _le("24", "小时"), "30小时", _eq("30", "小时"), "3", "2.25",
+            "汛期供水管网抢修任务集中，偏远村组维修人员平均到场时间超过24小时；已在北部、西部片区增设2个维修点。"),
+        _t1(_COST, "经济成本指标", "单方水工程投资", "≤2800元/立方米", _le("2800", "元/立方米"), "2745元/立方米",
+            _eq("2745", "元/立方米"), "4", "4"),
+        _t1(_COST, "经济成本指标", "管网改造每公里成本", "≤18.5万元", _le("18.5", "万元"), "17.9万元", _eq("17.9", "万元"), "3", "3"),
+        _t1(_COST, "社会成本指标", "施工期间临时停水影响户数", "≤300户", _le("300", "户"), "268户", _eq("268", "户"), "3", "3"),
+        _t1(_EFF, _ECON, "农村居民年人均用水支出", "≤150元", _le("150", "元"), "142元", _eq("142", "元"), "5", "5"),
+        _t1(_EFF, _SOC, "农村自来水普及率", "≥92%", _ge("92", "%"), "92.6%", _eq("92.6", "%"), "8", "8"),
+        _t1(_EFF, _SOC, "群众饮水安全保障水平", "明显提升", QUALITATIVE, "明显提升", QUALITATIVE, "6", "6"),
+        _t1(_EFF, _ECO, "水源保护区划定完成率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), "5", "5"),
+        _t1(_EFF, _SUST, "工程长效运行管护机制", "健全", QUALITATIVE, "基本健全", QUALITATIVE, "6", "5",
+            "2个乡镇村级管水员报酬未落实，日常巡查不到位；拟将管水员报酬纳入县级水费补贴统筹解决。"),
+        _t1(_SAT, _SAT2, "受益群众满意度", "≥90%", _ge("90", "%"), "94.2%", _eq("94.2", "%"), "6", "6"),
+        _t1(_SAT, _SAT2, "村级管水员满意度", "≥85%", _ge("85", "%"), "88%", _eq("88", "%"), "4", "4"),
+    ),
+    execution=("10", "97.24%", "9.72"),
+    total=("100", "97.97"),
+    footer="填表人：水利工程股　　审核人：站长　　填报日期：2024年2月27日",
+)
+
+SPLIT_2022 = LayoutSpec(
+    spec_id="split-2022",
+    layout="t1_split",
+    doc_type="self_eval_project",
+    fiscal_year=2022,
+    title="部门预算项目支出绩效自评表（2022年度）",
+    unit="桐川县养老服务指导中心",
+    supervising_dept="桐川县民政局",
+    project_name="2022年居家和社区养老服务补贴",
+    report_date="2023-03-06",
+    head=(("项目编码", "51172522T000011863540"),),
+    funds_columns=("年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因"),
+    funds=(
+        FundsLine("总额", ("860.00", "912.50", "884.26", "96.91%", "10", "9.69", "2个助餐点建设资金结转下年支付")),
+        FundsLine("其中：财政资金", ("820.00", "872.50", "848.36", "", "", "", "")),
+        FundsLine("财政专户管理资金", ("0.00", "0.00", "0.00", "", "", "", "")),
+        FundsLine("单位资金", ("0.00", "0.00", "0.00", "", "", "", "")),
+        FundsLine("其他资金", ("40.00", "40.00", "35.90", "", "", "", "")),
+    ),
+    goals=(
+        ("项目年度目标", "为全县3200名以上经济困难的高龄、失能老年人发放居家养老服务补贴，保障24个社区日间照料中心"
+         "正常运营，新建农村助餐点10个，全年上门服务4.5万人次以上。"),
+        ("年度目标完成情况", "全年补贴对象3268人，24个社区日间照料中心正常运营，新建助餐点8个，上门服务4.62万人次；"
+         "2个助餐点因选址调整延至2023年建成。"),
+    ),
+    indicators=(
+        _split(_OUT, _QTY, "居家养老服务补贴对象人数", ("≥", "3,200", "人"), _ge("3200", "人"), "3268", _eq("3268", "人"), "6", "6"),
+        _split(_OUT, _QTY, "社区日间照料中心运营数量", ("=", "24", "个"), _eq("24", "个"), "24", _eq("24", "个"), "5", "5"),
+        _split(_OUT, _QTY, "上门服务人次", ("≥", "4.5", "万人次"), _ge("4.5", "万人次"), "4.62", _eq("4.62", "万人次"), "5", "5"),
+        _split(_OUT, _QTY, "农村助餐点新建数量", ("≥", "10", "个"), _ge("10", "个"), "8", _eq("8", "个"), "5", "4",
+               "2个村级助餐点选址调整，建设延至2023年一季度完成。"),
+        _split(_OUT, _QLT, "服务对象信息核查准确率", ("=", "100", "%"), _eq("100", "%"), "100", _eq("100", "%"), "5", "5"),
+        _split(_OUT, _QLT, "服务质量抽查合格率", ("≥", "95", "%"), _ge("95", "%"), "97.3", _eq("97.3", "%"), "5", "5"),
+        _split(_OUT, _QLT, "服务人员持证上岗率", ("≥", "90", "%"), _ge("90", "%"), "92", _eq("92", "%"), "4", "4"),
+        _split(_OUT, _TIME, "补贴资金按月发放率", ("=", "100", "%"), _eq("100", "%"), "100", _eq("100", "%"), "5", "5"),
+        _split(_OUT, _TIME, "新增对象审核办结时限", ("≤", "15", "个工作日"), _le("15", "个工作日"), "12", _eq("12", "个工作日"), "5", "5"),
+        _split(_OUT, _COST, "人均月服务补贴标准", ("=", "200", "元/人·月"), _eq("200", "元/人·月"), "200", _eq("200", "元/人·月"), "5", "5"),
+        _split(_EFF, _SOC, "失能半失能老年人照护服务覆盖率", ("≥", "60", "%"), _ge("60", "%"), "63.5", _eq("63.5", "%"), "8", "8"),
+        _split(_EFF, _SOC, "老年人居家生活质量", ("", "明显改善", ""), QUALITATIVE, "明显改善", QUALITATIVE, "7", "7"),
+        _split(_EFF, _ECON, "带动养老服务从业人员就业", ("≥", "150", "人"), _ge("150", "人"), "168", _eq("168", "人"), "5", "5"),
+        _split(_EFF, _SUST, "养老服务机构规范化运营机制", ("", "持续完善", ""), QUALITATIVE, "基本完善", QUALITATIVE, "5", "4",
+               "部分日间照料中心运营依赖财政补贴，自我造血能力不足；将引入专业养老机构连锁运营。"),
+        _split(_EFF, _SUST, "养老服务信息平台数据更新率", ("≥", "95", "%"), _ge("95", "%"), "96", _eq("96", "%"), "5", "5"),
+        _split(_SAT, _SAT2, "服务对象满意度", ("≥", "90", "%"), _ge("90", "%"), "93.8", _eq("93.8", "%"), "6", "6"),
+        _split(_SAT, _SAT2, "老年人家属满意度", ("≥", "88", "%"), _ge("88", "%"), "91", _eq("91", "%"), "4", "4"),
+    ),
+    execution=("10", "96.91%", "9.69"),
+    total=("100", "97.69"),
+    closing=(
+        ("评价结论", "项目总体完成年度绩效目标，居家养老服务补贴按月足额发放，服务质量和覆盖面稳步提升，自评等级为优。"),
+        ("存在问题", "农村助餐点建设进度滞后，部分日间照料中心专业服务人员不足。"),
+        ("改进措施", "加快剩余助餐点建设，通过政府购买服务引入专业社会组织参与日间照料中心运营。"),
+    ),
+    footer="项目负责人：　　　　财务负责人：　　　　填报日期：2023年3月6日",
+    landscape=True,
+)
+
+_DECL_FUNDS = ("中期资金总额", "年度资金总额", "备注")
+
+TARGET_2024 = LayoutSpec(
+    spec_id="target-2024",
+    layout="t2_two_tables",
+    doc_type="target_declaration_project",
+    fiscal_year=2024,
+    title="项目支出绩效目标申报表（2024年度）",
+    unit="鹤岭市图书馆",
+    supervising_dept="鹤岭市文化广电旅游局",
+    project_name="城乡公共文化服务体系建设补助",
+    report_date="2023-10-16",
+    head=(("项目属性", "新增项目□　延续项目√"), ("项目期", "2024年1月—2026年12月")),
+    funds_columns=_DECL_FUNDS,
+    funds=(
+        FundsLine("资金总额", ("2850.00", "960.00", "")),
+        FundsLine("其中：财政拨款", ("2670.00", "900.00", "")),
+        FundsLine("其他资金", ("180.00", "60.00", "社会捐赠及单位自筹")),
+    ),
+    goals=(
+        ("中期目标（2024—2026年）", "到2026年建成覆盖全市城乡的图书馆总分馆服务体系，新建城市书房20个以上，三年累计"
+         "接待读者160万人次以上，居民综合阅读率达到82%以上。"),
+        ("年度目标", "2024年新建城市书房6个，新增馆藏图书3.5万册，举办公益讲座、展览120场以上，年接待读者52万人次"
+         "以上，读者满意度达到92%以上。"),
+    ),
+    indicators=(
+        _decl(_OUT, _QTY, "指标1：三年累计接待读者人次", "三年累计接待读者人次", "≥160万人次", _ge("160", "万人次"), "medium_term"),
+        _decl(_OUT, _QTY, "指标2：城市书房总数", "城市书房总数", "≥20个", _ge("20", "个"), "medium_term"),
+        _decl(_OUT, _QLT, "指标1：总分馆覆盖乡镇（街道）比例", "总分馆覆盖乡镇（街道）比例", "100%", _eq("100", "%"), "medium_term"),
+        _decl(_OUT, _TIME, "指标1：总分馆体系建成时间", "总分馆体系建成时间", "2026年12月底前", _by("2026-12-31"), "medium_term"),
+        _decl(_OUT, _COST, "指标1：项目总投资", "项目总投资", "≤2850万元", _le("2850", "万元"), "medium_term"),
+        _decl(_EFF, _SOC, "指标1：居民综合阅读率", "居民综合阅读率", "≥82%", _ge("82", "%"), "medium_term"),
+        _decl(_EFF, _SUST, "指标1：公共文化服务标准化水平", "公共文化服务标准化水平", "显著提升", QUALITATIVE, "medium_term"),
+        _decl(_SAT, _SAT2, "指标1：读者满意度", "读者满意度", "≥95%", _ge("95", "%"), "medium_term"),
+        _decl(_OUT, _QTY, "指标1：图书馆年接待读者人次", "图书馆年接待读者人次", "≥52万人次", _ge("52", "万人次"),
+              note="以门禁系统统计为准"),
+        _decl(_OUT, _QTY, "指标2：新增馆藏图书", "新增馆藏图书", "≥3.5万册", _ge("3.5", "万册")),
+        _decl(_OUT, _QTY, "指标3：举办公益讲座、展览场次", "举办公益讲座、展览场次", "≥120场", _ge("120", "场")),
+        _decl(_OUT, _QTY, "指标4：新建城市书房", "新建城市书房", "﹦6个", _eq("6", "个")),
+        _decl(_OUT, _QLT, "指标1：文献编目准确率", "文献编目准确率", "≥98%", _ge("98", "%")),
+        _decl(_OUT, _QLT, "指标2：数字资源可用率", "数字资源可用率", "≥99.5%", _ge("99.5", "%")),
+        _decl(_OUT, _QLT, "指标3：免费开放服务规范达标率", "免费开放服务规范达标率", "100%", _eq("100", "%")),
+        _decl(_OUT, _TIME, "指标1：城市书房建成投用时间", "城市书房建成投用时间", "2024年10月底前", _by("2024-10-31")),
+        _decl(_OUT, _TIME, "指标2：新书上架周期", "新书上架周期", "≤15天", _le("15", "天")),
+        _decl(_OUT, _COST, "指标1：城市书房单个建设成本", "城市书房单个建设成本", "≤45万元", _le("45", "万元")),
+        _decl(_OUT, _COST, "指标2：公益讲座场均成本", "公益讲座场均成本", "≤0.8万元", _le("0.8", "万元")),
+        _decl(_EFF, _SOC, "指标1：居民综合阅读率", "居民综合阅读率", "≥78%", _ge("78", "%"), note="第三方抽样调查"),
+        _decl(_EFF, _SOC, "指标2：基层群众公共文化获得感", "基层群众公共文化获得感", "明显增强", QUALITATIVE),
+        _decl(_EFF, _SOC, "指标3：未成年人阅读推广活动参与人次", "未成年人阅读推广活动参与人次", "≥8万人次", _ge("8", "万人次")),
+        _decl(_EFF, _SUST, "指标1：总分馆服务体系运行机制", "总分馆服务体系运行机制", "持续完善", QUALITATIVE),
+        _decl(_SAT, _SAT2, "指标1：读者满意度", "读者满意度", "≥92%", _ge("92", "%"), note="年度读者问卷调查"),
+    ),
+    closing=(
+        ("主管部门审核意见", "同意申报。项目绩效目标与部门职能相符，指标设置基本合理。"),
+        ("财政部门审核意见", "经审核，绩效目标明确、指标可衡量，同意纳入2024年预算安排。"),
+    ),
+    footer="填报单位（盖章）：鹤岭市图书馆　　填报日期：2023年10月16日",
+)
+
+TARGET_SINGLE_2025 = LayoutSpec(
+    spec_id="target-single-2025",
+    layout="t2_single_table",
+    doc_type="target_declaration_project",
+    fiscal_year=2025,
+    title="项目支出绩效目标申报表（2025年度）",
+    unit="沅北县城市更新服务中心",
+    supervising_dept="沅北县住房和城乡建设局",
+    project_name="城镇老旧小区改造配套基础设施建设",
+    report_date="2024-10-22",
+    head=(("项目属性", "新增项目√　延续项目□"), ("项目期", "三年（2025—2027年）")),
+    funds_columns=("中期资金总额", "年度资金总额"),
+    funds=(
+        FundsLine("资金总额", ("8640.00", "2890.00")),
+        FundsLine("其中：财政拨款", ("7920.00", "2650.00")),
+        FundsLine("其他资金", ("720.00", "240.00")),
+    ),
+    goals=(
+        ("长期目标", "2025—2027年完成96个2000年底前建成的老旧小区改造，惠及居民1.8万户以上，改造供排水管网120公里"
+         "以上，同步建立小区长效管理机制。"),
+        ("年度目标", "2025年完成32个老旧小区改造，惠及居民6,200户以上，改造供排水管网42公里以上，加装电梯40部"
+         "以上，年度改造任务完工率达到90%以上。"),
+    ),
+    indicators=(
+        _decl(_OUT, _QTY, "改造老旧小区数量", "改造老旧小区数量", "≥96个", _ge("96", "个"), "medium_term"),
+        _decl(_OUT, _QTY, "年度改造老旧小区数量", "年度改造老旧小区数量", "≥32个", _ge("32", "个")),
+        _decl(_OUT, _QTY, "惠及居民户数", "惠及居民户数", "≥1.8万户", _ge("1.8", "万户"), "medium_term"),
+        _decl(_OUT, _QTY, "年度惠及居民户数", "年度惠及居民户数", "≥6,200户", _ge("6200", "户")),
+        _decl(_OUT, _QTY, "改造供排水管网长度", "改造供排水管网长度", "≥120公里", _ge("120", "公里"), "medium_term"),
+        _decl(_OUT, _QTY, "年度改造供排水管网长度", "年度改造供排水管网长度", "≥42公里", _ge("42", "公里")),
+        _decl(_OUT, _QTY, "加装电梯数量", "加装电梯数量", "≥40部", _ge("40", "部")),
+        _decl(_OUT, _QLT, "改造工程验收合格率", "改造工程验收合格率", "100%", _eq("100", "%"), "medium_term"),
+        _decl(_OUT, _QLT, "竣工验收合格率", "竣工验收合格率", "100%", _eq("100", "%")),
+        _decl(_OUT, _QLT, "燃气管道安全隐患整改率", "燃气管道安全隐患整改率", "100%", _eq("100", "%")),
+        _decl(_OUT, _TIME, "改造任务完成时间", "改造任务完成时间", "2027年12月底前", _by("2027-12-31"), "medium_term"),
+        _decl(_OUT, _TIME, "年度项目开工时间", "年度项目开工时间", "2025年6月底前", _by("2025-06-30")),
+        _decl(_OUT, _TIME, "年度改造任务完工率", "年度改造任务完工率", "≥90%", _ge("90", "%")),
+        _decl(_OUT, _COST, "户均改造投资", "户均改造投资", "≤4.5万元", _le("4.5", "万元"), "medium_term"),
+        _decl(_OUT, _COST, "户均改造投资", "户均改造投资", "≤4.5万元", _le("4.5", "万元")),
+        _decl(_OUT, _COST, "项目管理费占比", "项目管理费占比", "≤2%", _le("2", "%")),
+        _decl(_EFF, _ECON, "带动就业人数", "带动就业人数", "≥300人", _ge("300", "人")),
+        _decl(_EFF, _SOC, "居住环境改善程度", "居住环境改善程度", "明显改善", QUALITATIVE, "medium_term"),
+        _decl(_EFF, _SOC, "小区公共服务设施配套率", "小区公共服务设施配套率", "≥85%", _ge("85", "%")),
+        _decl(_EFF, _SOC, "居民居住环境", "居民居住环境", "有所改善", QUALITATIVE),
+        _decl(_EFF, _ECO, "小区绿化覆盖率", "小区绿化覆盖率", "≥30%", _ge("30", "%"), "medium_term"),
+        _decl(_EFF, _ECO, "新增绿化面积", "新增绿化面积", "≥3.6万平方米", _ge("3.6", "万平方米")),
+        _decl(_EFF, _SUST, "长效管理机制覆盖率", "长效管理机制覆盖率", "100%", _eq("100", "%"), "medium_term"),
+        _decl(_EFF, _SUST, "物业管理覆盖率", "物业管理覆盖率", "≥80%", _ge("80", "%")),
+        _decl(_SAT, _SAT2, "居民满意度", "居民满意度", "≥90%", _ge("90", "%"), "medium_term"),
+        _decl(_SAT, _SAT2, "居民满意度", "居民满意度", "≥90%", _ge("90", "%")),
+    ),
+    closing=(("主管部门审核意见", "同意申报。"), ("财政部门审核意见", "同意，按年度计划分年安排资金。")),
+    footer="填报单位（盖章）：沅北县城市更新服务中心　　填报日期：2024年10月22日",
+    landscape=True,
+)
+
+_TICK, _CROSS = "√", "×"
+
+MONITORING_2023 = LayoutSpec(
+    spec_id="monitoring-2023",
+    layout="t4_monitoring",
+    doc_type="monitoring_project",
+    fiscal_year=2023,
+    title="项目支出绩效运行监控表（2023年1-7月）",
+    unit="松岗县森林消防大队",
+    supervising_dept="松岗县林业局",
+    project_name="森林草原防灭火能力提升项目",
+    report_date="2023-08-09",
+    head=(("监控期间", "2023年1月1日—7月31日"),),
+    funds_columns=("年初预算数", "全年预算数", "1-7月执行数", "执行率", "序时进度", "全年预计执行数"),
+    funds=(
+        FundsLine("年度资金总额", ("1480.00", "1526.00", "802.36", "52.58%", "58.33%", "1498.60")),
+        FundsLine("其中：财政拨款", ("1380.00", "1426.00", "742.56", "52.07%", "58.33%", "1400.00")),
+        FundsLine("上年结转资金", ("100.00", "100.00", "59.80", "59.80%", "58.33%", "98.60")),
+        FundsLine("其他资金", ("0.00", "0.00", "0.00", "—", "—", "0.00")),
+    ),
+    goals=(
+        ("年度目标", "新建生物防火隔离带45公里以上，新建瞭望监测塔4座，购置防火物资装备1500件，开展防火宣传活动60场"
+         "以上，全年森林火灾受害率控制在0.9‰以内。"),
+        ("1-7月执行情况", "已建成生物防火隔离带28.6公里，防火物资装备全部采购到位，开展宣传活动31场；瞭望监测塔因用地"
+         "手续未办结尚未开工，1-7月未发生较大森林火灾。"),
+    ),
+    indicators=(
+        _mon(_OUT, _QTY, "新建生物防火隔离带", "≥45公里", _ge("45", "公里"), "28.6公里", _eq("28.6", "公里"), Monitoring("46公里")),
+        _mon(_OUT, _QTY, "购置防火物资装备", "1500件", _eq("1500", "件"), "1500件", _eq("1500", "件"), Monitoring("1500件")),
+        _mon(_OUT, _QTY, "开展防火宣传活动", "≥60场", _ge("60", "场"), "31场", _eq("31", "场"), Monitoring("62场")),
+        _mon(_OUT, _QTY, "培训专业扑火队员", "≥320人次", _ge("320", "人次"), "326人次", _eq("326", "人次"), Monitoring("360人次")),
+        _mon(_OUT, _QTY, "更新风力灭火机等扑火机具", "≥200台", _ge("200", "台"), "120台", _eq("120", "台"), Monitoring("200台")),
+        _mon(_OUT, _QTY, "新建瞭望监测塔", "4座", _eq("4", "座"), "0座", _eq("0", "座"),
+             Monitoring("3座", (None, None, None, None, "用地手续未办结"), "possible",
+                        "协调自然资源部门加快用地预审，9月底前完成选址调整并开工建设。"),
+             "1座瞭望塔选址涉及永久基本农田，需调整选址后重新办理用地手续。"),
+        _mon(_OUT, _QLT, "防火物资装备验收合格率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), Monitoring("100%")),
+        _mon(_OUT, _QLT, "火情监测预警覆盖率", "≥90%", _ge("90", "%"), "82%", _eq("82", "%"),
+             Monitoring("91%", (None, None, None, True, None), "possible", "9月前完成新增12个视频监控点位安装调试。"),
+             "北部林区视频监控点位建设滞后，部分区域存在监测盲区。"),
+        _mon(_OUT, _TIME, "火情报告响应时间", "≤30分钟", _le("30", "分钟"), "22分钟", _eq("22", "分钟"), Monitoring("25分钟")),
+        _mon(_OUT, _TIME, "隔离带建设完成时间", "2023年11月底前", _by("2023-11-30"), "按计划推进", QUALITATIVE,
+             Monitoring("2023年11月20日")),
+        _mon(_OUT, _COST, "隔离带每公里建设成本", "≤3.2万元", _le("3.2", "万元"), "3.05万元", _eq("3.05", "万元"), Monitoring("3.1万元")),
+        _mon(_EFF, _SOC, "森林火灾受害率", "≤0.9‰", _le("0.9", "‰"), "0.12‰", _eq("0.12", "‰"), Monitoring("≤0.9‰")),
+        _mon(_EFF, _SOC, "群众防火安全意识", "明显提高", QUALITATIVE, "有所提高", QUALITATIVE, Monitoring("明显提高")),
+        _mon(_EFF, _ECO, "森林覆盖率", "≥68.5%", _ge("68.5", "%"), "68.6%", _eq("68.6", "%"), Monitoring("68.6%")),
+        _mon(_EFF, _SUST, "专业扑火队伍建设", "持续加强", QUALITATIVE, "持续加强", QUALITATIVE, Monitoring("持续加强")),
+        _mon(_EFF, _SUST, "护林员巡护到岗率", "≥98%", _ge("98", "%"), "94%", _eq("94", "%"),
+             Monitoring("96%", (False, False, True, False, None), "impossible", "8月起补聘护林员12名，推行巡护轨迹APP考核。"),
+             "部分护林员年龄偏大，雨季巡护到岗不稳定。"),
+        _mon(_SAT, _SAT2, "林区群众满意度", "≥90%", _ge("90", "%"), "—", None, Monitoring("≥90%"),
+             "满意度调查安排在第四季度开展。"),
+    ),
+    footer="填报人：综合股　　联系电话：（略）　　填报日期：2023年8月9日",
+    landscape=True,
+)
+
+_DEPT_DECISION, _DEPT_PROCESS, _DEPT_OUTPUT, _DEPT_EFFECT = "部门决策", "部门管理", "部门产出", "部门效果"
+
+DEPARTMENT_2022 = LayoutSpec(
+    spec_id="department-2022",
+    layout="t3_department",
+    doc_type="self_eval_dept",
+    fiscal_year=2022,
+    title="部门整体支出绩效自评表（2022年度）",
+    unit="蓼城区市场监督管理局",
+    supervising_dept=None,
+    project_name=None,
+    report_date="2023-03-20",
+    head=(("预算编码", "218001"), ("人员编制（人）", "96"), ("实有人数（人）", "91")),
+    tasks=(
+        ("食品安全监管", "开展食品安全监督抽检、风险监测和校园食品安全专项整治", "386.00", "372.45"),
+        ("特种设备安全监察", "特种设备定期检验、隐患排查和应急演练", "142.00", "138.20"),
+        ("市场主体登记服务", "企业开办“一网通办”、个体工商户年报和信用监管", "96.50", "91.30"),
+    ),
+    funds_columns=_T1_FUNDS,
+    funds=(
+        FundsLine("年度资金总额", ("3268.40", "3412.80", "3358.16", "10", "98.40%", "9.84")),
+        FundsLine("按收入性质分：一般公共预算", ("3120.40", "3264.80", "3215.36", "/", "/", "/")),
+        FundsLine("政府性基金预算", ("0.00", "0.00", "0.00", "/", "/", "/")),
+        FundsLine("单位资金", ("148.00", "148.00", "142.80", "/", "/", "/")),
+        FundsLine("按支出性质分：基本支出", ("2480.10", "2536.30", "2520.14", "/", "/", "/")),
+        FundsLine("项目支出", ("788.30", "876.50", "838.02", "/", "/", "/")),
+    ),
+    goals=(
+        ("预期目标", "全年完成食品安全监督抽检3600批次以上，特种设备定期检验率100%，投诉举报按时办结率98%以上，"
+         "食品安全评价性抽检合格率不低于98%，营造安全放心的消费环境和公平有序的市场环境。"),
+        ("实际完成情况", "全年完成食品安全监督抽检3,812批次，特种设备定期检验全部完成，投诉举报按时办结率96.5%，"
+         "食品安全评价性抽检合格率98.7%，全区市场主体净增长7.9%。"),
+    ),
+    indicators=(
+        _t1(_DEPT_DECISION, "目标设定", "绩效目标合理性", "合理", QUALITATIVE, "合理", QUALITATIVE, "3", "3"),
+        _t1(_DEPT_DECISION, "目标设定", "绩效指标明确性", "明确", QUALITATIVE, "明确", QUALITATIVE, "3", "3"),
+        _t1(_DEPT_DECISION, "预算编制", "预算编制科学性", "科学", QUALITATIVE, "较科学", QUALITATIVE, "3", "2.5",
+            "部分专项经费测算依据不充分，年中追加调整较多；将细化项目支出测算标准，提高年初预算到位率。"),
+        _t1(_DEPT_DECISION, "预算编制", "基本支出足额保障率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), "3", "3"),
+        _t1(_DEPT_PROCESS, "资金管理", "结转结余率", "≤5%", _le("5", "%"), "3.8%", _eq("3.8", "%"), "3", "3"),
+        _t1(_DEPT_PROCESS, "资金管理", "“三公经费”控制率", "≤100%", _le("100", "%"), "86.4%", _eq("86.4", "%"), "3", "3"),
+        _t1(_DEPT_PROCESS, "资金管理", "政府采购执行率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), "2", "2"),
+        _t1(_DEPT_PROCESS, "资产管理", "固定资产利用率", "≥90%", _ge("90", "%"), "95.6%", _eq("95.6", "%"), "2", "2"),
+        _t1(_DEPT_PROCESS, "资产管理", "资产管理制度健全性", "健全", QUALITATIVE, "健全", QUALITATIVE, "2", "2"),
+        _t1(_DEPT_PROCESS, "内控管理", "内部控制制度执行有效性", "有效", QUALITATIVE, "有效", QUALITATIVE, "3", "3"),
+        _t1(_DEPT_PROCESS, "内控管理", "预决算信息公开及时率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), "3", "3"),
+        _t1(_DEPT_OUTPUT, "产出数量", "食品安全监督抽检批次", "≥3,600批次", _ge("3600", "批次"), "3,812批次",
+            _eq("3812", "批次"), "6", "6"),
+        _t1(_DEPT_OUTPUT, "产出数量", "特种设备定期检验完成率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), "4", "4"),
+        _t1(_DEPT_OUTPUT, "产出数量", "新登记市场主体户数", "≥5000户", _ge("5000", "户"), "5326户", _eq("5326", "户"), "3", "3"),
+        _t1(_DEPT_OUTPUT, "产出质量", "抽检不合格食品核查处置率", "100%", _eq("100", "%"), "100%", _eq("100", "%"), "5", "5"),
+        _t1(_DEPT_OUTPUT, "产出质量", "行政处罚案件办结率", "≥95%", _ge("95", "%"), "97.2%", _eq("97.2", "%"), "4", "4"),
+        _t1(_DEPT_OUTPUT, "产出时效", "投诉举报按时办结率", "≥98%", _ge("98", "%"), "96.5%", _eq("96.5", "%"), "5", "4.92",
+            "年中12315热线话务量激增，部分投诉举报超期办结；已增配话务及调解人员，实行超期预警。"),
+        _t1(_DEPT_OUTPUT, "产出时效", "企业开办办理时限", "≤1个工作日", _le("1", "个工作日"), "0.5个工作日",
+            _eq("0.5", "个工作日"), "3", "3"),
+        _t1(_DEPT_EFFECT, "履职效益", "食品安全评价性抽检合格率", "≥98%", _ge("98", "%"), "98.7%", _eq("98.7", "%"), "8", "8"),
+        _t1(_DEPT_EFFECT, "履职效益", "全区市场主体净增长率", "≥6%", _ge("6", "%"), "7.9%", _eq("7.9", "%"), "6", "6"),
+        _t1(_DEPT_EFFECT, "履职效益", "重大食品安全事故发生起数", "0起", _eq("0", "起"), "0起", _eq("0", "起"), "6", "6"),
+        _t1(_DEPT_EFFECT, "可持续发展能力", "智慧监管平台覆盖率", "≥80%", _ge("80", "%"), "83%", _eq("83", "%"), "4", "4"),
+        _t1(_DEPT_EFFECT, _SAT2, "企业和群众满意度", "≥90%", _ge("90", "%"), "93.1%", _eq("93.1", "%"), "6", "6"),
+    ),
+    execution=("10", "98.40%", "9.84"),
+    total=("100", "99.26"),
+    footer="填报单位（盖章）：蓼城区市场监督管理局　　填报日期：2023年3月20日",
+)
+
+LAYOUT_SPECS: tuple[LayoutSpec, ...] = (
+    NATIONAL_2023,
+    SPLIT_2022,
+    TARGET_2024,
+    TARGET_SINGLE_2025,
+    MONITORING_2023,
+    DEPARTMENT_2022,
+)
+
+
+def layout_errors(spec: LayoutSpec) -> list[str]:
+    """Self-checks of a hand-written layout spec; an empty list means it is consistent.
+
+    Split cells join to target_raw; ★ rows are core and their name is the 三级 text without it;
+    monitoring cells exactly on to_date rows; 0 <= score <= weight with a deviation reason when
+    points were lost (C05, C11); weights and scores add up to the 总分/合计 row (C06, C07); a
+    single-table declaration pairs every 长期 indicator with the 年度 one that follows it.
+    """
+    errors: list[str] = []
+    for ind in spec.indicators:
+        name = ind.name or ind.level3
+        if ind.split is not None and "".join(ind.split) != ind.target_raw:
+            errors.append(f"{name}: split cells do not join to {ind.target_raw!r}")
+        if ("★" in ind.level3) != ind.is_core or name not in ind.level3 or "★" in name:
+            errors.append(f"{name}: core mark or name does not match the 三级 cell {ind.level3!r}")
+        if (ind.monitoring is not None) != (ind.period == "to_date"):
+            errors.append(f"{name}: monitoring cells and period {ind.period} disagree")
+        if ind.weight is not None and ind.score is not None:
+            if not Decimal(0) <= Decimal(ind.score) <= Decimal(ind.weight):
+                errors.append(f"C05 {name}: score {ind.score} outside 0..{ind.weight}")
+            if Decimal(ind.score) < Decimal(ind.weight) and not ind.deviation:
+                errors.append(f"C11 {name}: points lost without a deviation reason")
+    if spec.total is not None and spec.execution is not None:
+        weight, _rate, score = spec.execution
+        weights = sum((Decimal(i.weight or 0) for i in spec.indicators), Decimal(weight))
+        scores = sum((Decimal(i.score or 0) for i in spec.indicators), Decimal(score))
+        if weights != Decimal(spec.total[0]):
+            errors.append(f"C06 weights add up to {weights}, not {spec.total[0]}")
+        if scores != Decimal(spec.total[1]):
+            errors.append(f"C07 scores add up to {scores}, not {spec.total[1]}")
+    if spec.layout == "t2_single_table":
+        for prev, ind in zip(spec.indicators, spec.indicators[1:] + (None,)):
+            if prev.period == "medium_term" and (ind is None or ind.period != "annual" or ind.level1 != prev.level1):
+                errors.append(f"{prev.name}: a 长期 indicator must be followed by its row's 年度 indicator")
+    return errors
+
+
+# -- the forms as grids ------------------------------------------------------------------------
+
+_L, _P = "label", "prose"
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """One table of a form (all tables of a form share its column grid); the first header_rows
+    rows repeat at the top of every page the table continues on."""
+
+    cells: tuple[GridCell, ...]
+    n_rows: int
+    header_rows: int = 0
+
+
+def _cells(r: int, c: int, *items: tuple) -> list[GridCell]:
+    """Cells of row r from column c, left to right; an item is (text, colspan[, kind[, rowspan]])."""
+    out = []
+    for text, colspan, *rest in items:
+        kind = rest[0] if rest else "text"
+        rowspan = rest[1] if len(rest) > 1 else 1
+        out.append(GridCell(r, c, text, rowspan=rowspan, colspan=colspan, kind=kind))
+        c += colspan
+    return out
+
+
+def _value_kind(text: str) -> CellKind:
+    """Money "12.30" -> amount, "97.24%" -> rate, "10" -> score (numbers in XLSX); anything else text."""
+    if re.fullmatch(r"\d+\.\d{2}", text):
+        return "amount"
+    if re.fullmatch(r"\d+(\.\d+)?%", text):
+        return "rate"
+    return "score" if re.fullmatch(r"\d+(\.\d+)?", text) else "text"
+
+
+def _funds_block(spec: LayoutSpec, top: int, label: str, spans: tuple[int, int, int], corner: str = "") -> list[GridCell]:
+    """The funds block from row `top`: a column-header row and one row per line.
+
+    spans: (section label, line label, each value column)."""
+    label_span, line_span, value_span = spans
+    cells = _cells(top, 0, (label, label_span, _L, len(spec.funds) + 1))
+    cells += _cells(top, label_span, (corner, line_span, _L), *[(h, value_span, _L) for h in spec.funds_columns])
+    for i, line in enumerate(spec.funds, start=1):
+        values = [(v, value_span, _value_kind(v)) for v in line.values]
+        cells += _cells(top + i, label_span, (line.label, line_span, _L), *values)
+    return cells
+
+
+def _goal_block(spec: LayoutSpec, top: int, label: str, label_span: int, spans: tuple[int, int]) -> list[GridCell]:
+    """The goals block (2 rows from `top`): headings, then the prose under each."""
+    cells = _cells(top, 0, (label, label_span, _L, 2))
+    cells += _cells(top, label_span, *[(h, s, _L) for (h, _), s in zip(spec.goals, spans)])
+    cells += _cells(top + 1, label_span, *[(t, s, _P) for (_, t), s in zip(spec.goals, spans)])
+    return cells
+
+
+def _body_cells(top: int, rows: Sequence[Sequence[tuple[str, CellKind]]], merges: dict[int, tuple[int, ...]]) -> list[GridCell]:
+    """Indicator rows from `top`. A column in `merges` is merged down each run of rows that agree on
+    the key columns it lists (itself included) and are not blank in it: 一级/二级 cells."""
+    cells: list[GridCell] = []
+    for c in range(len(rows[0])):
+        keys = merges.get(c)
+        i = 0
+        while i < len(rows):
+            text, kind = rows[i][c]
+            j = i + 1
+            if keys and text:
+                while j < len(rows) and all(rows[j][k][0] == rows[i][k][0] for k in keys):
+                    j += 1
+            cells.append(GridCell(top + i, c, text, rowspan=j - i, kind=kind))
+            i = j
+    return cells
+
+
+def _num(text: str | None) -> CellKind:
+    return "score" if text and re.fullmatch(r"\d+(\.\d+)?", text) else "text"
+
+
+def _self_eval_row(ind: LabelledIndicator) -> list[tuple[str, CellKind]]:
+    """一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施."""
+    return [(ind.level1, _L), (ind.level2, _L), (ind.level3, "text"), (ind.target_raw, "text"),
+            (ind.actual_raw or "", "text"), (ind.weight or "", _num(ind.weight)), (ind.score or "", _num(ind.score)),
+            (ind.deviation or "", _P)]
+
+
+_SELF_EVAL_HEADER = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+_LEVEL_MERGES = {0: (0,), 1: (0, 1)}
+
+
+def _indicator_part(header: list[GridCell], header_rows: int, rows: Sequence[Sequence[tuple[str, CellKind]]],
+                    merges: dict[int, tuple[int, ...]], tail: Sequence[tuple] = ()) -> TablePart:
+    """Header cells, the indicator rows under them, and an optional tail row (总分 / 合计)."""
+    cells = header + _body_cells(header_rows, rows, merges)
+    n_rows = header_rows + len(rows)
+    if tail:
+        cells += _cells(n_rows, 0, *tail)
+        n_rows += 1
+    return TablePart(tuple(cells), n_rows, header_rows)
+
+
+def _total_tail(spec: LayoutSpec, label: str, label_span: int) -> tuple[tuple, ...]:
+    weight, score = spec.total or ("", "")
+    return ((label, label_span, _L), (weight, 1, "score"), (score, 1, "score"), ("", 1))
+
+
+def _national_form(spec: LayoutSpec) -> tuple[tuple[int, ...], list[TablePart]]:
+    head = _cells(0, 0, ("项目名称", 1, _L), (spec.project_name, 7))
+    head += _cells(1, 0, ("主管部门", 1, _L), (spec.supervising_dept, 3), ("实施单位", 1, _L), (spec.unit, 3))
+    head += _funds_block(spec, 2, "项目资金（万元）", (1, 1, 1))
+    top = 3 + len(spec.funds)
+    head += _goal_block(spec, top, "年度总体目标", 1, (3, 4))
+    head += _cells(top + 2, 0, ("绩效指标", 8, _L))
+    header = _cells(0, 0, *[(h, 1, _L) for h in _SELF_EVAL_HEADER])
+    rows = [_self_eval_row(i) for i in spec.indicators]
+    ind = _indicator_part(header, 1, rows, _LEVEL_MERGES, _total_tail(spec, "总分", 5))
+    return (10, 12, 22, 13, 13, 8, 8, 28), [TablePart(tuple(head), top + 3), ind]
+
+
+def _split_form(spec: LayoutSpec) -> tuple[tuple[int, ...], list[TablePart]]:
+    info = dict(spec.head)
+    head = _cells(0, 0, ("项目名称", 1, _L), (f"{info['项目编码']}-{spec.project_name}", 9))
+    head += _cells(1, 0, ("主管部门", 1, _L), (spec.supervising_dept, 4), ("实施单位（盖章）", 2, _L), (spec.unit, 3))
+    head += _funds_block(spec, 2, "预算执行情况（10分）", (1, 2, 1), corner="年度预算数（万元）")
+    top = 3 + len(spec.funds)
+    head += _goal_block(spec, top, "年度目标", 1, (4, 5))
+    head += _cells(top + 2, 0, ("绩效指标（90分）", 10, _L))
+    titles = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析")
+    rows = []
+    for ind in spec.indicators:
+        comp, value, unit = ind.split or ("", "", "")
+        rows.append([(ind.level1, _L), (ind.level2, _L), (ind.level3, "text"), (comp, "text"), (value, "text"),
+                     (unit, "text"), (ind.actual_raw or "", "text"), (ind.weight or "", _num(ind.weight)),
+                     (ind.score or "", _num(ind.score)), (ind.deviation or "", _P)])
+    ind_part = _indicator_part(_cells(0, 0, *[(h, 1, _L) for h in titles]), 1, rows, _LEVEL_MERGES,
+                               _total_tail(spec, "合计", 7))
+    closing = [c for r, (label, text) in enumerate(spec.closing) for c in _cells(r, 0, (label, 1, _L), (text, 9, _P))]
+    widths = (9, 10, 22, 6, 8, 8, 9, 6, 6, 26)
+    return widths, [TablePart(tuple(head), top + 3), ind_part, TablePart(tuple(closing), len(spec.closing))]
+
+
+def _declaration_head(spec: LayoutSpec, n_cols: int, value_spans: tuple[int, int]) -> list[GridCell]:
+    """项目名称, 主管部门/实施单位 and 项目属性/项目期 rows of a target declaration (3 rows)."""
+    a, b = value_spans
+    info = dict(spec.head)
+    head = _cells(0, 0, ("项目名称", 1, _L), (spec.project_name, n_cols - 1))
+    head += _cells(1, 0, ("主管部门", 1, _L), (spec.supervising_dept, a), ("实施单位", 1, _L), (spec.unit, b))
+    head += _cells(2, 0, ("项目属性", 1, _L), (info["项目属性"], a), ("项目期", 1, _L), (info["项目期"], b))
+    return head
+
+
+def _closing_part(spec: LayoutSpec, n_cols: int) -> TablePart:
+    cells = [c for r, (label, text) in enumerate(spec.closing) for c in _cells(r, 0, (label, 1, _L), (text, n_cols - 1, _P))]
+    return TablePart(tuple(cells), len(spec.closing))
+
+
+def _two_tables_form(spec: LayoutSpec) -> tuple[tuple[int, ...], list[TablePart]]:
+    head = _declaration_head(spec, 5, (1, 2))
+    head += _funds_block(spec, 3, "项目资金（万元）", (1, 1, 1), corner="资金来源")
+    top = 4 + len(spec.funds)
+    head += _goal_block(spec, top, "总体目标", 1, (2, 2))
+    parts = [TablePart(tuple(head), top + 2)]
+    captions = {"medium_term": "中期绩效指标", "annual": f"年度绩效指标（{spec.fiscal_year}年）"}
+    for period, caption in captions.items():
+        header = _cells(0, 0, (caption, 5, _L)) + _cells(1, 0, *[(h, 1, _L) for h in ("一级指标", "二级指标", "三级指标", "指标值", "备注")])
+        rows = [[(i.level1, _L), (i.level2, _L), (i.level3, "text"), (i.target_raw, "text"), (i.note, _P)] for i in spec.rows(period)]
+        parts.append(_indicator_part(header, 2, rows, _LEVEL_MERGES))
+    return (10, 14, 34, 18, 20), parts + [_closing_part(spec, 5)]
+
+
+def _single_table_form(spec: LayoutSpec) -> tuple[tuple[int, ...], list[TablePart]]:
+    head = _declaration_head(spec, 7, (2, 3))
+    head += _funds_block(spec, 3, "项目资金（万元）", (1, 2, 2), corner="资金来源")
+    top = 4 + len(spec.funds)
+    head += _goal_block(spec, top, "总体目标", 1, (3, 3))
+    titles = ("一级指标", "二级指标（长期）", "三级指标（长期）", "指标值（长期）", "二级指标（年度）", "三级指标（年度）", "指标值（年度）")
+    header = _cells(0, 0, ("绩效指标", 7, _L)) + _cells(1, 0, *[(h, 1, _L) for h in titles])
+    rows, pending = [], None
+    for ind in spec.indicators:
+        if ind.period == "medium_term":
+            pending = ind
+            continue
+        long = [(pending.level2, _L), (pending.level3, "text"), (pending.target_raw, "text")] if pending else [("", "text")] * 3
+        rows.append([(ind.level1, _L), *long, (ind.level2, _L), (ind.level3, "text"), (ind.target_raw, "text")])
+        pending = None
+    ind_part = _indicator_part(header, 2, rows, {0: (0,), 1: (0, 1), 4: (0, 4)})
+    return (9, 10, 22, 13, 10, 22, 13), [TablePart(tuple(head), top + 2), ind_part, _closing_part(spec, 7)]
+
+
+def _cause_text(cause: Cause) -> str:
+    """A deviation-cause cell: a tick, a cross, the text it holds, or blank."""
+    if cause is True:
+        return _TICK
+    if cause is False:
+        return _CROSS
+    return cause or ""
+
+
+def _monitoring_form(spec: LayoutSpec) -> tuple[tuple[int, ...], list[TablePart]]:
+    info = dict(spec.head)
+    head = _cells(0, 0, ("项目名称", 2, _L), (spec.project_name, 6), ("主管部门", 3, _L), (spec.supervising_dept, 5))
+    head += _cells(1, 0, ("实施单位", 2, _L), (spec.unit, 6), ("监控期间", 3, _L), (info["监控期间"], 5))
+    head += _funds_block(spec, 2, "项目资金（万元）", (2, 2, 2))
+    top = 3 + len(spec.funds)
+    head += _goal_block(spec, top, "年度总体目标", 2, (7, 7))
+    single = ("一级指标", "二级指标", "三级指标", "年度指标值", "1-7月执行情况", "全年预计完成情况")
+    header = _cells(0, 0, *[(h, 1, _L, 2) for h in single], ("偏差原因分析", 5, _L), ("完成目标可能性", 3, _L),
+                    ("原因说明", 1, _L, 2), ("纠偏措施", 1, _L, 2))
+    header += _cells(1, 6, *[(h, 1, _L) for h in CAUSE_HEADERS], *[(h, 1, _L) for _, h in LIKELIHOOD_HEADERS])
+    rows = []
+    for ind in spec.indicators:
+        mon = ind.monitoring or Monitoring("")
+        causes = [(_cause_text(c), "text") for c in mon.causes]
+        likely = [(_TICK if mon.likelihood == key else "", "text") for key, _ in LIKELIHOOD_HEADERS]
+        rows.append([(ind.level1, _L), (ind.level2, _L), (ind.level3, "text"), (ind.target_raw, "text"),
+                     (ind.actual_raw or "", "text"), (mon.full_year_forecast_raw, "text"), *causes, *likely,
+                     (ind.deviation or "", _P), (mon.corrective_text or "", _P)])
+    widths = (7, 8, 16, 9, 9, 9, 5, 5, 5, 5, 5, 5, 5, 5, 16, 18)
+    return widths, [TablePart(tuple(head), top + 2), _indicator_part(header, 2, rows, _LEVEL_MERGES)]
+
+
+def _department_form(spec: LayoutSpec) -> tuple[tuple[int, ...], list[TablePart]]:
+    info = dict(spec.head)
+    head = _cells(0, 0, ("部门（单位）名称", 2, _L), (spec.unit, 3), ("预算编码", 1, _L), (info["预算编码"], 2))
+    head += _cells(1, 0, ("人员编制（人）", 2, _L), (info["人员编制（人）"], 3), ("实有人数（人）", 1, _L), (info["实有人数（人）"], 2))
+    n_tasks = len(spec.tasks)
+    head += _cells(2, 0, ("年度主要任务", 1, _L, n_tasks + 1), ("任务名称", 2, _L), ("主要内容", 3, _L),
+                   ("预算数（万元）", 1, _L), ("执行数（万元）", 1, _L))
+    for i, (name, content, budget, executed) in enumerate(spec.tasks, start=3):
+        head += _cells(i, 1, (name, 2), (content, 3, _P), (budget, 1, "amount"), (executed, 1, "amount"))
+    top = 3 + n_tasks
+    head += _funds_block(spec, top, "年度部门整体支出（万元）", (1, 1, 1))
+    top += 1 + len(spec.funds)
+    head += _goal_block(spec, top, "年度总体目标", 1, (3, 4))
+    header = _cells(0, 0, ("年度绩效指标", 8, _L)) + _cells(1, 0, *[(h, 1, _L) for h in _SELF_EVAL_HEADER])
+    rows = [_self_eval_row(i) for i in spec.indicators]
+    ind = _indicator_part(header, 2, rows, _LEVEL_MERGES, _total_tail(spec, "总分", 5))
+    return (9, 11, 22, 13, 13, 6, 6, 26), [TablePart(tuple(head), top + 2), ind]
+
+
+_FORMS = {
+    "t1_national": _national_form,
+    "t1_split": _split_form,
+    "t2_two_tables": _two_tables_form,
+    "t2_single_table": _single_table_form,
+    "t4_monitoring": _monitoring_form,
+    "t3_department": _department_form,
+}
+
+
+def layout_form(spec: LayoutSpec) -> tuple[tuple[int, ...], list[TablePart]]:
+    """The form of a layout spec: its column widths (characters) and its tables, top to bottom."""
+    return _FORMS[spec.layout](spec)
+
+
+def _form_caption(spec: LayoutSpec) -> tuple[str, str]:
+    return f"填报单位（盖章）：{spec.unit}", "单位：万元"
+
+
+# -- writers -----------------------------------------------------------------------------------
+
+
+_KEPT_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid"}
+
+
+def _drop_optional_parts(doc: DocxDocument) -> None:
+    """Keep the package small: drop the parts the form does not use (stylesWithEffects, thumbnail,
+    customXml, numbering), the latent-style table and every style but the few the form uses."""
+    unused = ("/stylesWithEffects", "/metadata/thumbnail", "/customXml", "/numbering")
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.endswith(unused):
+                del rels[r_id]
+    styles = doc.styles.element
+    for el in list(styles):
+        if el.tag == qn("w:latentStyles") or (el.tag == qn("w:style") and el.get(qn("w:styleId")) not in _KEPT_STYLES):
+            styles.remove(el)
+
+
+def write_layout_docx(spec: LayoutSpec, path: str | Path) -> Path:
+    """Write a layout form as DOCX: title, caption, its tables (indicator header rows repeat on every
+    page), footer line, and a "第 N 页" page footer."""
+    widths, parts = layout_form(spec)
+    doc = new_docx()
+    _style_fonts(doc)
+    section = doc.sections[0]
+    if spec.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    text_cm = (29.7 if spec.landscape else 21.0) - 4.0
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("第 ").font.size = Pt(10.5)
+    _add_page_field(foot)
+    foot.add_run(" 页").font.size = Pt(10.5)
+    _core_properties(doc, spec)  # type: ignore[arg-type]
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(spec.title)
+    run.font.size, run.bold = Pt(16), True
+    _set_rfonts(run._r, CJK_SANS)
+    left, right = _form_caption(spec)
+    caption = doc.add_paragraph()
+    caption.add_run(f"{left}　　　　{right}").font.size = Pt(10.5)
+    cm = [w * text_cm / sum(widths) for w in widths]
+    for part in parts:
+        _add_grid_table(doc, part.cells, part.n_rows, cm, part.header_rows)
+    doc.add_paragraph().add_run(spec.footer).font.size = Pt(10.5)
+    _drop_optional_parts(doc)
+    out = Path(path)
+    doc.save(str(out))
+    _freeze_zip(out, spec.report_date)
+    return out
+
+
+def write_layout_xlsx(spec: LayoutSpec, path: str | Path) -> Path:
+    """Write a layout form on one sheet: title and caption rows, its tables stacked, the footer line."""
+    widths, parts = layout_form(spec)
+    n = len(widths)
+    wb, ws = _new_sheet(spec.title.split("（")[0], widths)
+    left, right = _form_caption(spec)
+    top_cells = [GridCell(0, 0, spec.title, colspan=n, kind="title"), GridCell(1, 0, left, colspan=n - 2, kind="caption"),
+                 GridCell(1, n - 2, right, colspan=2, kind="caption")]
+    top = _write_grid(ws, top_cells, 2, 1, widths)
+    for part in parts:
+        top = _write_grid(ws, part.cells, part.n_rows, top, widths)
+    _write_grid(ws, [GridCell(0, 0, spec.footer, colspan=n, kind="caption")], 1, top, widths)
+    return _save_workbook(wb, path, spec)  # type: ignore[arg-type]
+
+
+_RL_FONT = "STSong-Light"
+
+
+def write_layout_pdf(spec: LayoutSpec, path: str | Path) -> Path:
+    """Write a layout form as PDF with reportlab (STSong-Light CID font, byte-stable output).
+
+    The tables are drawn as one ruled grid; each indicator table repeats its header rows on every
+    page it continues on (repeatRows), and a merged 一级/二级 cell that reaches past the page break
+    is split there, its text staying on the first page.
+    """
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    class WordTable(Table):
+        """Breaks across pages like a word processor: a merged cell is cut at the page break, its
+        text staying in the part above (reportlab on its own never breaks inside a row span)."""
+
+        def _getFirstPossibleSplitRowPosition(self, availHeight: float, ignoreSpans: int = 0) -> int:  # noqa: N802, N803
+            return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+
+    if _RL_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(_RL_FONT))
+    page = landscape(A4) if spec.landscape else A4
+    widths, parts = layout_form(spec)
+    col_w = [w * (page[0] - 100) / sum(widths) for w in widths]
+    size = 7 if spec.landscape else 8
+    align = {"left": 0, "center": 1, "right": 2}
+    cell_style = {h: ParagraphStyle(f"cell-{h}", fontName=_RL_FONT, fontSize=size, leading=size + 3, alignment=a,
+                                    wordWrap="CJK") for h, a in align.items()}
+    text = ParagraphStyle("text", fontName=_RL_FONT, fontSize=10, leading=16)
+    left, right = _form_caption(spec)
+    story = [
+        Paragraph(escape(spec.title), ParagraphStyle("title", fontName=_RL_FONT, fontSize=16, leading=24, alignment=1)),
+        Spacer(1, 6),
+        Paragraph(escape(f"{left}　　　　{right}"), text),
+    ]
+    for part in parts:
+        data: list[list[object]] = [[""] * len(widths) for _ in range(part.n_rows)]
+        style: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        style += [(f"{side}PADDING", (0, 0), (-1, -1), 2) for side in ("LEFT", "RIGHT")]
+        for gc in part.cells:
+            data[gc.row][gc.col] = Paragraph(escape(gc.text), cell_style[_horizontal(gc)])
+            if gc.rowspan > 1 or gc.colspan > 1:
+                style.append(("SPAN", (gc.col, gc.row), (gc.col + gc.colspan - 1, gc.row + gc.rowspan - 1)))
+        story.append(WordTable(data, colWidths=col_w, repeatRows=part.header_rows, style=TableStyle(style)))
+    story += [Spacer(1, 8), Paragraph(escape(spec.footer), text)]
+
+    def page_footer(canvas, doc) -> None:  # noqa: ANN001
+        canvas.saveState()
+        canvas.setFont(_RL_FONT, 9)
+        canvas.drawCentredString(page[0] / 2, 28, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    out = Path(path)
+    template = SimpleDocTemplate(str(out), pagesize=page, leftMargin=50, rightMargin=50, topMargin=50, bottomMargin=56,
+                                 title=spec.title, author=spec.unit, creator="corpora/samplegen.py", invariant=1)
+    template.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
+    return out
+
+
+# -- gold specs --------------------------------------------------------------------------------
+
+
+def _value_facts(value: Value | None) -> dict[str, str | None] | None:
+    return None if value is None else {"comparator": value.comparator, "value": value.value, "unit": value.unit}
+
+
+def _labelled_facts(ind: LabelledIndicator) -> dict[str, object]:
+    """The gold label of one indicator row."""
+    mon = ind.monitoring
+    monitoring = None if mon is None else {
+        "progress_raw": ind.actual_raw,
+        "full_year_forecast_raw": mon.full_year_forecast_raw,
+        "deviation_causes": dict(zip(CAUSE_KEYS, mon.causes)),
+        "likelihood": mon.likelihood,
+        "corrective_text": mon.corrective_text,
+    }
+    return {
+        "level1": ind.level1, "level2": ind.level2, "level3": ind.level3, "name": ind.name or ind.level3,
+        "target_raw": ind.target_raw, "target": _value_facts(ind.target),
+        "actual_raw": ind.actual_raw, "actual": _value_facts(ind.actual),
+        "weight": ind.weight, "score": ind.score, "deviation": ind.deviation,
+        "period": ind.period, "is_core": ind.is_core, "monitoring": monitoring,
+    }
+
+
+def layout_facts(spec: LayoutSpec) -> dict[str, object]:
+    """What a layout form states, as plain JSON-ready data (decimal strings, 万元 for money).
+
+    weights_sum_to_100: the indicator weights plus the budget-execution weight make the 总分/合计 row's 100.
+    """
+    execution = None if spec.execution is None else dict(zip(("weight", "rate", "score"), spec.execution))
+    return {
+        "spec_id": spec.spec_id,
+        "layout": spec.layout,
+        "doc_type": spec.doc_type,
+        "title": spec.title,
+        "fiscal_year": spec.fiscal_year,
+        "unit": spec.unit,
+        "supervising_dept": spec.supervising_dept,
+        "project_name": spec.project_name,
+        "report_date": spec.report_date,
+        "head": dict(spec.head),
+        "money_unit": "万元",
+        "budget": {"columns": list(spec.funds_columns), "lines": [{"label": f.label, "values": list(f.values)} for f in spec.funds]},
+        "tasks": [dict(zip(("name", "content", "budget", "executed"), t)) for t in spec.tasks],
+        "goals": [{"label": label, "text": text} for label, text in spec.goals],
+        "execution": execution,
+        "total": None if spec.total is None else {"weight": spec.total[0], "score": spec.total[1]},
+        "weights_sum_to_100": spec.total is not None and spec.total[0] == "100" and spec.execution is not None,
+        "indicators": [_labelled_facts(i) for i in spec.indicators],
+    }
+
+
+def _write_layout_json(path: Path, data: dict[str, object]) -> None:
+    """Like _write_json, but one indicator per line (the labels are long lists; this keeps them small)."""
+    parts = []
+    for key, value in data.items():
+        if key == "indicators" and isinstance(value, list):
+            body = ",\n".join("  " + json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in value)
+            parts.append(f' "{key}": [\n{body}\n ]')
+        else:
+            parts.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    path.write_text("{\n" + ",\n".join(parts) + "\n}\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
 # Gold specs and main()
 # ---------------------------------------------------------------------------------------------
 
@@ -1408,8 +2495,18 @@ _DESCRIPTIONS = {
 }
 
 
-def _manifest_row(file: str, fmt: str, spec_id: str, note: str) -> str:
-    return "\t".join((file, fmt, spec_id, note, f"{file}.spec.json"))
+def _manifest_row(file: str, fmt: str, spec_id: str, note: str, layout: str = "t1_report") -> str:
+    return "\t".join((file, fmt, spec_id, note, f"{file}.spec.json", layout))
+
+
+def _convert_if_changed(docx_path: Path, before: bytes | None, fmt: Literal["pdf", "doc"], out: Path) -> Path:
+    """Convert the DOCX with LibreOffice, unless it is byte-identical to the one already in `out` and
+    the converted file is there too: LibreOffice stamps its output, so a new conversion would change
+    the committed PDF/DOC although nothing in them did."""
+    target = out / f"{docx_path.stem}.{fmt}"
+    if before is not None and target.exists() and before == docx_path.read_bytes():
+        return target
+    return convert(docx_path, fmt, out)
 
 
 def _write_report_set(spec: ReportSpec, out: Path) -> list[str]:
@@ -1420,11 +2517,13 @@ def _write_report_set(spec: ReportSpec, out: Path) -> list[str]:
         ),
         "farmland-2021": "; missed targets with deviation reasons, grade 良 (89.68)",
     }.get(spec.spec_id, "")
-    docx_path = write_docx(spec, out / f"{spec.spec_id}.docx")
+    docx_path = out / f"{spec.spec_id}.docx"
+    before = docx_path.read_bytes() if docx_path.exists() else None
+    write_docx(spec, docx_path)
     files = {
         "docx": docx_path,
-        "pdf": convert(docx_path, "pdf", out),
-        "doc": convert(docx_path, "doc", out),
+        "pdf": _convert_if_changed(docx_path, before, "pdf", out),
+        "doc": _convert_if_changed(docx_path, before, "doc", out),
         "xlsx": write_xlsx(spec, out / f"{spec.spec_id}.xlsx"),
         "txt": write_txt(spec, out / f"{spec.spec_id}.txt"),
     }
@@ -1445,7 +2544,37 @@ def _write_multi(out: Path) -> str:
         {"sample": path.name, "format": "xlsx", "projects": [spec_facts(s, "xlsx") for s in specs]},
     )
     note = "two projects' T1 tables stacked on one sheet, separated by an empty row"
-    return _manifest_row(path.name, "xlsx", "+".join(ids), note)
+    return _manifest_row(path.name, "xlsx", "+".join(ids), note, "t1_multi")
+
+
+_LAYOUT_FORMATS = {
+    "docx": "Word form: {}; tables with gridSpan/vMerge merges, indicator header rows marked to repeat (w:tblHeader)",
+    "pdf": "PDF drawn with reportlab (STSong-Light CID font): {}; the indicator table crosses a page break and its header row is repeated",
+    "xlsx": "the form on one sheet: {}; merged ranges, weights and scores as numbers",
+}
+_LAYOUT_NOTES = {
+    "t1_national": "national T1 self-evaluation table, 成本指标 as a 一级, two ★ core indicators, a 时效 deadline",
+    "t1_split": "Sichuan T1 variant with 指标性质 | 指标值 | 度量单位 columns, 预算执行情况（10分） block and a 合计 row",
+    "t2_two_tables": "target declaration with a 中期 and a 年度 indicator table (三级 written 指标1：…)",
+    "t2_single_table": "target declaration, one table with 二级/三级/指标值 (长期) and (年度) columns side by side",
+    "t4_monitoring": "1-7月 monitoring table: progress, forecast, deviation-cause checklist, likelihood, 纠偏措施",
+    "t3_department": "whole-department self-evaluation (T3) with 部门决策/部门管理/部门产出/部门效果",
+}
+
+
+def _write_layout_set(spec: LayoutSpec, out: Path) -> list[str]:
+    """Write DOCX, PDF and XLSX (+ spec JSON) of one labelled layout; return its manifest rows."""
+    files = {
+        "docx": write_layout_docx(spec, out / f"{spec.spec_id}.docx"),
+        "pdf": write_layout_pdf(spec, out / f"{spec.spec_id}.pdf"),
+        "xlsx": write_layout_xlsx(spec, out / f"{spec.spec_id}.xlsx"),
+    }
+    rows = []
+    for fmt, path in files.items():
+        _write_layout_json(out / f"{path.name}.spec.json", {"sample": path.name, "format": fmt} | layout_facts(spec))
+        note = _LAYOUT_FORMATS[fmt].format(_LAYOUT_NOTES[spec.layout])
+        rows.append(_manifest_row(path.name, fmt, spec.spec_id, note, spec.layout))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1456,12 +2585,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     bad = {s.spec_id: errs for s in SPECS if (errs := consistency_errors(s))}
+    bad |= {s.spec_id: errs for s in LAYOUT_SPECS if (errs := layout_errors(s))}
     if bad:
         raise SystemExit(f"inconsistent specs: {bad}")
-    rows = ["file\tformat\tspec_id\tdescription\tspec_json"]
+    rows = ["file\tformat\tspec_id\tdescription\tspec_json\tlayout"]
     for spec_id in FULL_REPORTS:
         rows += _write_report_set(spec_by_id(spec_id), out)
     rows.append(_write_multi(out))
+    for layout_spec in LAYOUT_SPECS:
+        rows += _write_layout_set(layout_spec, out)
     (out / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     print(f"wrote {len(rows) - 1} samples to {out}")
     return 0

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .extract.stream import is_placeholder_key
 from .extract.tables import level1_of, level2_of
 from .pipeline import process_file
 from .settings import ParseOptions
@@ -151,8 +152,9 @@ class Split:
 def _ind_key(name: Any, target: Any, actual: Any) -> tuple[str, str | None, str | None]:
     """An indicator as scored: name, target and actual text, compared folded (no whitespace,
     Simplified, pinyin insertions dropped: gold keeps the source's Traditional text verbatim)."""
-    def k(x: Any) -> str | None:
-        return fold_key(str(x)) or None if x not in (None, "") else None
+    def k(x: Any) -> str | None:  # a placeholder cell ("—", "/") is an empty value (gold/README.md)
+        key = fold_key(str(x)) if x not in (None, "") else ""
+        return None if not key or is_placeholder_key(key) else key
     return (k(name) or "", k(target), k(actual))
 
 

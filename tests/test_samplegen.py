@@ -215,7 +215,8 @@ def _manifest() -> list[dict[str, str]]:
 
 def test_manifest_files_exist_and_specs_match() -> None:
     rows = _manifest()
-    assert len(rows) == 16
+    assert len([r for r in rows if r["layout"] in ("t1_report", "t1_multi")]) == 16
+    assert len(rows) == 16 + 3 * len(sg.LAYOUT_SPECS)  # DOCX, PDF and XLSX of each labelled layout
     assert {r["format"] for r in rows} == {"docx", "pdf", "doc", "xlsx", "txt"}
     for row in rows:
         sample, spec_json = SAMPLES / row["file"], SAMPLES / row["spec_json"]

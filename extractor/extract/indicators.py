@@ -37,7 +37,7 @@ EXTRACTOR = f"{NAME}@{VERSION}"
 _COMP = [("≥", ">="), ("≧", ">="), (">=", ">="), ("≤", "<="), ("≦", "<="), ("<=", "<="), (">", ">"), ("<", "<"), ("=", "="), ("═", "=")]
 _WORD_COMP = [("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("大于等于", ">="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="),
               ("小于等于", "<="), ("大于", ">"), ("高于", ">"), ("超过", ">"), ("小于", "<"), ("低于", "<"), ("等于", "=")]
-_NUM = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(.*)$")
+_NUM = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)$")  # "12,000人": thousands separators kept out of the value
 _PLACEHOLDER_VALUE = re.compile(r"\*\*|＊＊")
 _PERCENT_WORDS = ("百分比", "百分率")
 _DEADLINE_TAIL = ("", "完成", "前完成", "内完成")
@@ -129,7 +129,7 @@ def parse_value(
         return out
     m = _NUM.match(rest)
     if m:
-        out["value"] = m.group(1)
+        out["value"] = m.group(1).replace(",", "")
         u = m.group(2).strip() or (fold_key(unit) if unit else "")
         if u in _PERCENT_WORDS:
             out["warnings"] = [f"unit {u!r} read as '%'"]

@@ -538,6 +538,8 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
         if key in _TOTAL_ROW:
             j = _read_total_row(stream, j, table, block, out)
             break
+        if key in _IND_LABELS and block.rows and re.search(r"年度|中期|长期", key):
+            break  # the caption of the next indicator table (中期 then 年度): a block of its own
         if key in _IND_LABELS or (table is None and (is_placeholder_key(t.key) or t.key in ("0", "0.00"))):
             out.consumed.add(t.i)
             j += 1
