@@ -143,10 +143,92 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    from .store import crud
+    from .store.db import Database
+
+    db = Database(settings.sqlalchemy_url())
+    try:
+        db.upgrade()
+        if args.action == "add":
+            with db.write() as s:
+                user, token = crud.issue_token(s, name=args.name, role=args.role, unit=args.unit, rotate=args.rotate)
+            print(token)
+            _err(f"user {user.name!r} ({user.role}{', ' + user.unit if user.unit else ''}): the token above is shown once, only its hash is kept")
+        else:
+            from sqlalchemy import select
+
+            from .store.models import User
+
+            with db.read() as s:
+                for u in s.scalars(select(User).order_by(User.id)):
+                    print("\t".join([str(u.id), u.name, u.role, u.unit or "", "disabled" if u.disabled else ""]).rstrip())
+    except JixiaoError as e:
+        _err(str(e))
+        return EXIT_USAGE
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from .store.db import Database
+
+    db = Database(settings.sqlalchemy_url())
+    db.upgrade()
+    db.dispose()
+    print(f"database at the newest schema: {db.engine.url.render_as_string(hide_password=True)}")
+    return EXIT_OK
+
+
+_LOADABLE = {".pdf", ".docx", ".doc", ".wps", ".rtf", ".xlsx", ".xls", ".txt", ".html", ".htm"}
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    import uvicorn
+
+    from api.main import create_app
+
+    files: list[Path] = []
+    for item in args.load or []:
+        p = Path(item)
+        files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _LOADABLE) if p.is_dir() else [p])
+    url = f"http://{args.host}:{args.port}"
+
+    def on_start(service) -> None:  # noqa: ANN001
+        from .store import crud
+
+        if args.reviewer_token:
+            with service.db.write() as s:
+                _user, token = crud.issue_token(s, name=args.reviewer_token, role="reviewer", rotate=True)
+        loaded = 0
+        for f in files:
+            try:
+                service.ingest_path(f)
+                loaded += 1
+            except JixiaoError as e:
+                _err(f"not loaded: {e}")
+        print(f"jixiao {__version__} serving at {url}  (API documentation: {url}/docs)", flush=True)
+        if files:
+            print(f"loaded {loaded} of {len(files)} file(s); extraction runs in the background", flush=True)
+        if args.reviewer_token:
+            print(f"reviewer token ({args.reviewer_token}): {token}", flush=True)
+            print(f"try: curl -H 'Authorization: Bearer {token}' {url}/documents", flush=True)
+
+    app = create_app(settings, on_start=on_start)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] = {
     "parse": ("Parse a report into the Document model (JSON, normalised text or markdown).", cmd_parse),
     "extract": ("Extract the structured record(s) of each report (SCHEMA.md).", cmd_extract),
     "eval": ("Score extraction against a labelled corpus, field by field.", cmd_eval),
+    "serve": ("Run the service (HTTP API, OpenAPI at /docs) on the store in JIXIAO_DATA_DIR / JIXIAO_DATABASE_URL.", cmd_serve),
+    "user": ("Manage API users: 'user add NAME --role unit|reviewer|admin [--unit UNIT]' prints a token.", cmd_user),
+    "db": ("Store maintenance: 'db upgrade' applies the database migrations.", cmd_db),
 }
 
 
@@ -172,6 +254,23 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="the SCHEMA.md result: one JSON object per file (one per line for several files)")
             p.add_argument("--xlsx", metavar="OUT", help="also write every file's fields to this workbook")
             p.add_argument("--no-isolate", action="store_true", help="parse in this process (no time/memory limit; for debugging)")
+        elif name == "serve":
+            p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+            p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+            p.add_argument("--load", action="append", metavar="PATH", help="queue these report files (or the reports in this folder) at start")
+            p.add_argument("--reviewer-token", metavar="NAME", help="create reviewer NAME (or give it a new token) and print the token")
+            p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+        elif name == "user":
+            us = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+            add = us.add_parser("add", help="create a user and print its API token")
+            add.add_argument("name")
+            add.add_argument("--role", required=True, choices=["unit", "reviewer", "admin"])
+            add.add_argument("--unit", help="the budget unit (required for --role unit)")
+            add.add_argument("--rotate", action="store_true", help="give an existing user a new token (the old one stops working)")
+            us.add_parser("list", help="list users")
+        elif name == "db":
+            ds = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+            ds.add_parser("upgrade", help="apply the migrations shipped with jixiao")
         elif name == "eval":
             p.add_argument("corpus", nargs="?", default="../shared/corpora/real-dev", help="a corpus directory with gold/*.json and/or MANIFEST.tsv (default: %(default)s)")
             p.add_argument("--split", metavar="TOML", help="which documents are development (default: corpora/<corpus>-split.toml when present)")

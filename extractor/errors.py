@@ -10,11 +10,25 @@ from __future__ import annotations
 __all__ = [
     "ConversionFailed",
     "ConverterMissing",
+    "OcrUnavailable",
     "CorruptFile",
     "EmptyFile",
     "EncryptedFile",
+    "BadPointer",
     "EnvironmentProblem",
     "ERROR_CODES",
+    "Forbidden",
+    "FormatNotAllowed",
+    "InvalidState",
+    "MethodNotAllowed",
+    "NotFound",
+    "NotReady",
+    "PreconditionRequired",
+    "RequestError",
+    "RequestTooLarge",
+    "TooManyFiles",
+    "Unauthorized",
+    "VersionConflict",
     "FileTooLarge",
     "InputError",
     "JixiaoError",
@@ -123,6 +137,82 @@ class ConverterMissing(EnvironmentProblem):
         "Install LibreOffice (Debian: apt-get install libreoffice-writer-nogui "
         "libreoffice-calc-nogui) or set JIXIAO_SOFFICE to the soffice program."
     )
+
+
+class OcrUnavailable(EnvironmentProblem):
+    code = "ocr_unavailable"
+    hint = (
+        "Install the OCR engine with its models (pip install 'rapidocr_onnxruntime>=1.3,<1.5'), "
+        "or set JIXIAO_OCR=0 to leave scanned pages unread."
+    )
+
+
+class RequestError(JixiaoError):
+    """A request to the service that cannot be served as asked (the client's, not the file's)."""
+
+    code = "invalid_request"
+    status = 422
+    hint = "Check the request against the API description at /docs."
+
+
+class Unauthorized(RequestError):
+    code, status = "unauthorized", 401
+    hint = "Send 'Authorization: Bearer <token>' with a token made by 'jixiao user add'."
+
+
+class Forbidden(RequestError):
+    code, status = "forbidden", 403
+    hint = "Your role or unit does not allow this; ask a reviewer or an administrator."
+
+
+class NotFound(RequestError):
+    code, status = "not_found", 404
+    hint = "Check the id or the address."
+
+
+class MethodNotAllowed(RequestError):
+    code, status = "method_not_allowed", 405
+    hint = "This address does not take that HTTP method: see /docs."
+
+
+class BadPointer(RequestError):
+    code, status = "bad_pointer", 422
+    hint = "Point into /records/… of the record returned by /result (RFC 6901 JSON pointer); '-' appends to a list."
+
+
+class VersionConflict(RequestError):
+    code, status = "version_conflict", 409
+    hint = "The record changed since you read it: fetch it again (GET …/result), re-apply your change and send it with the new ETag."
+
+
+class PreconditionRequired(RequestError):
+    code, status = "precondition_required", 428
+    hint = "Send If-Match with the ETag of the record you corrected."
+
+
+class InvalidState(RequestError):
+    code, status = "invalid_state", 409
+    hint = "The document's status does not allow this: reopen an approved document before correcting it."
+
+
+class NotReady(RequestError):
+    code, status = "not_ready", 409
+    hint = "The document is still queued or being extracted: try again shortly."
+
+
+class TooManyFiles(RequestError):
+    code, status = "too_many_files", 413
+    hint = "Send fewer files per request, or raise JIXIAO_MAX_UPLOAD_FILES."
+
+
+class RequestTooLarge(RequestError):
+    code, status = "request_too_large", 413
+    hint = "The request body is over JIXIAO_MAX_REQUEST_MB: send the files in several requests."
+
+
+class FormatNotAllowed(RequestError):
+    code, status = "format_not_allowed", 415
+    hint = "The service accepts the formats in JIXIAO_UPLOAD_FORMATS; convert the report to PDF, DOCX or XLSX."
 
 
 def _codes() -> dict[str, type[JixiaoError]]:

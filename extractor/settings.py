@@ -29,6 +29,12 @@ class ParseOptions:
     convert_timeout_s: float = 120.0
     ocr_garbage_ratio: float = 0.3  # share of (cid:)/control/private-use chars marking a page for OCR
     pdf_tables: bool = True  # run the ruled-table finder on pages that draw lines
+    ocr: bool = True  # OCR the pages marked needs_ocr (scans, images, broken fonts)
+    ocr_workers: int = 2  # OCR worker processes (one core each)
+    ocr_max_pages: int = 100  # OCR at most this many pages of one file
+    ocr_page_timeout_s: float = 60.0  # stop OCR of one page after this long
+    ocr_timeout_s: float = 240.0  # stop the OCR of one file after this long
+    ocr_dpi: int = 200  # resolution PDF pages are rendered at for OCR
 
 
 class Settings(BaseSettings):
@@ -49,6 +55,25 @@ class Settings(BaseSettings):
     amount_tolerance_wan: str = Field("0.01", description="Tolerance of the amount checks (C01, C15), in 万元.")
     score_tolerance: str = Field("0.1", description="Tolerance of the score checks (C04, C07, C09), in points.")
     overperformance_ratio: str = Field("1.3", description="C11: an actual at or above this multiple of its target needs an explanation.")
+    # OCR (issue #9)
+    ocr: bool = Field(True, description="OCR pages without a usable text layer (scans, images, fonts without a Unicode map); 0 leaves them marked needs_ocr.")
+    ocr_workers: int = Field(2, ge=1, le=64, description="OCR worker processes for one file (each uses one core).")
+    ocr_max_pages: int = Field(100, ge=0, description="OCR at most this many pages of one file; the rest stay needs_ocr with an ocr_page_limit warning.")
+    ocr_page_timeout_s: float = Field(60.0, gt=0, description="Stop the OCR of one page after this many seconds (warning ocr_page_timeout).")
+    ocr_timeout_s: float = Field(240.0, gt=0, description="Stop the OCR of one file after this many seconds (warning ocr_timeout); keep it below JIXIAO_PARSE_TIMEOUT_S.")
+    ocr_dpi: int = Field(200, ge=72, le=600, description="Resolution PDF pages are rendered at for OCR.")
+    # the service (issue #6)
+    database_url: str | None = Field(None, description="SQLAlchemy URL of the store (postgresql+psycopg://…); default: SQLite file jixiao.db in the data directory.")
+    workers: int = Field(2, ge=1, le=64, description="Extraction worker processes of the service.")
+    max_upload_files: int = Field(50, ge=1, description="Most files accepted by one POST /documents.")
+    max_request_mb: float = Field(1024.0, gt=0, description="Refuse a request body (all files of one upload) larger than this many MiB.")
+    upload_formats: str = Field("pdf,docx,doc,xlsx,xls,txt,html", description="Formats (detected from the bytes) the service accepts, comma-separated.")
+    low_confidence: float = Field(0.8, ge=0, le=1, description="A record with a field below this confidence is listed by ?low_confidence=true.")
+    page_dpi: int = Field(110, ge=36, le=300, description="Resolution of the page images served for review.")
+
+    def sqlalchemy_url(self) -> str:
+        """The store's database URL: JIXIAO_DATABASE_URL, else a SQLite file under the data directory."""
+        return self.database_url or f"sqlite:///{Path(self.data_dir).resolve() / 'jixiao.db'}"
 
     def extract_options(self):  # -> ExtractOptions (imported lazily: settings stays import-light)
         from .extract import ExtractOptions
@@ -73,4 +98,10 @@ class Settings(BaseSettings):
             timeout_s=self.parse_timeout_s,
             memory_mb=self.parse_memory_mb,
             soffice=self.soffice,
+            ocr=self.ocr,
+            ocr_workers=self.ocr_workers,
+            ocr_max_pages=self.ocr_max_pages,
+            ocr_page_timeout_s=self.ocr_page_timeout_s,
+            ocr_timeout_s=self.ocr_timeout_s,
+            ocr_dpi=self.ocr_dpi,
         )
