@@ -87,6 +87,7 @@ class Line:
     span: tuple[int, int]
     page: int
     bbox: BBox
+    ocr_confidence: float | None = None  # OCR'd line: the recogniser's confidence (0-1)
 
 
 @dataclass(slots=True)
@@ -99,6 +100,7 @@ class Block:
     marker: str | None = None  # the numbering marker that starts the text, e.g. "（一）"
     table: int | None = None  # TABLE blocks: index into Document.tables
     lines: list[Line] = field(default_factory=list)  # PDF: visual lines, for sub-span boxes
+    ocr_confidence: float | None = None  # OCR'd block: the lowest confidence of its lines/cells
 
 
 @dataclass(slots=True)
@@ -111,6 +113,7 @@ class Cell:
     row_span: int = 1
     col_span: int = 1
     inherited_from: tuple[int, int] | None = None  # (row, col) of the merged cell's origin
+    ocr_confidence: float | None = None  # OCR'd cell: the lowest confidence of its text boxes
 
     @property
     def inherited(self) -> bool:
@@ -156,6 +159,8 @@ class Page:
     needs_ocr: bool = False  # no usable text layer: scanned, or a font without a Unicode map
     ocr_reason: str | None = None
     char_count: int = 0  # characters the text layer gave for this page
+    ocr_done: bool = False  # the page's text in the Document was read by OCR (needs_ocr stays True)
+    ocr_confidence: float | None = None  # mean confidence of the page's OCR'd lines and cells
 
 
 @dataclass(slots=True)
@@ -250,6 +255,26 @@ class Document:
             else:
                 out.append(b.pos)
         return out
+
+    def ocr_confidence(self, start: int, end: int) -> float | None:
+        """The lowest OCR confidence of the lines and cells under ``text[start:end]``; ``None``
+        when none of that text was read by OCR."""
+        end = max(end, start + 1)
+
+        def under(span: tuple[int, int] | None) -> bool:
+            return span is not None and span[0] < end and span[1] > start
+
+        first = max(0, bisect.bisect_right(self._starts, start) - 1)
+        found: list[float] = []
+        for b in self.blocks[first:bisect.bisect_left(self._starts, end)]:
+            if b.kind == BlockKind.TABLE and b.table is not None:
+                parts: list[Any] = [c for c in self.tables[b.table].origin_cells() if under(c.span)]
+            elif under(b.span):
+                parts = [ln for ln in b.lines if under(ln.span)] or [b]
+            else:
+                continue
+            found.extend(p.ocr_confidence for p in parts if p.ocr_confidence is not None)
+        return min(found, default=None)
 
     # -- serialisation ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -37,7 +37,13 @@ def prov(
     tok: Tok | None = None,
     text_layer: str = "native",
 ) -> dict[str, Any]:
-    """Provenance for ``doc.text[start:end]``: the first source position it maps to."""
+    """Provenance for ``doc.text[start:end]``: the first source position it maps to.
+
+    Text read by OCR: the confidence is multiplied by the lowest OCR confidence under the span,
+    and ``text_layer`` is "ocr"."""
+    ocr = doc.ocr_confidence(start, end)
+    if ocr is not None:
+        confidence, text_layer = confidence * ocr, "ocr"
     positions = doc.locate(start, end)
     pos = positions[0] if positions else None
     bbox = None

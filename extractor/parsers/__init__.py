@@ -61,6 +61,10 @@ def parse(path: str | os.PathLike[str], options: ParseOptions | None = None, *, 
         module, func = PARSERS[kind].split(":")
         fn = getattr(importlib.import_module(module), func)
         doc: Document = fn(p, source, options)
+        if options.ocr and any(pg.needs_ocr for pg in doc.pages):
+            from ..ocr import ocr_document  # the OCR stage: scanned pages, images, broken fonts
+
+            doc = ocr_document(doc, p, options)
         return doc
     except JixiaoError as e:
         e.file = e.file or name

@@ -92,8 +92,10 @@ def _garbage_ratio(text: str) -> float:
     chars = [ch for ch in text if not ch.isspace()]
     if not chars:
         return 1.0
-    bad = sum(1 for ch in chars if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) < 0x20)
-    bad += 4 * text.count("(cid:")
+    bad = sum(1 for ch in chars if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF)
+    # a font without a Unicode map gives its raw glyph codes: C0/C1 control characters, which no
+    # real text holds; each weighs like a "(cid:NN)" token
+    bad += 4 * (text.count("(cid:") + sum(1 for ch in chars if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F))
     return min(1.0, bad / len(chars))
 
 
