@@ -4,13 +4,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils libgl1 libglib2.0-0
 
 .PHONY: run extract test setup sysdeps samples bench bench-api bench-ocr eval clean
 
-# System packages: LibreOffice (DOC/WPS conversion, test fixtures) and a CJK font.
+# System packages: LibreOffice (DOC/WPS conversion, test fixtures), a CJK font, and the GL/GLib
+# libraries OpenCV (opencv-python, which the OCR engine requires) loads.
 sysdeps:
-	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v pdftoppm >/dev/null 2>&1 \
+	    || ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libGL.so.1 ' || ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libglib-2.0.so.0 '; then \
 	  echo "installing system packages: $(APT_PACKAGES)"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \

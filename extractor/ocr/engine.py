@@ -77,9 +77,14 @@ class Engine:
 
     def detect(self, gray: np.ndarray) -> list[tuple[float, float, float, float]]:
         """Text boxes (x0, y0, x1, y1) in pixels of ``gray``, each the upright box of a detected line."""
+        import cv2
+
         h, w = gray.shape
-        img = np.repeat(gray[:, :, None], 3, axis=2)
-        pre = self._pre(img)
+        scale = self._pre.limit_side_len / max(h, w)
+        small = gray
+        if scale < 1:  # area averaging keeps a thin stroke ("一") that a plain resize drops
+            small = cv2.resize(gray, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA)
+        pre = self._pre(np.repeat(small[:, :, None], 3, axis=2))
         if pre is None:
             return []
         pred = self._det.infer(pre)[0]

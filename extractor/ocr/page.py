@@ -21,9 +21,11 @@ from ..layout import is_cjk, join_wrapped, repair_spaces
 from .engine import Engine
 from .normalize import normalize_text
 from .raster import Frame, deskew, load_rgb, red_channel
-from .tables import Grid, erase_rulings, find_grids, split_boxes
+from .tables import Box, Grid, erase_rulings, find_grids, split_boxes
 
 __all__ = ["OcrCell", "OcrLine", "OcrPage", "OcrTable", "PageJob", "ocr_page"]
+
+Item = tuple[Box, str, float]  # a recognised box: pixels of the straightened page, text, confidence
 
 _MIN_SCORE = 0.5  # recognitions below this are noise (specks, seal fragments)
 _STROKE_CONFIDENCE = 0.9
@@ -83,7 +85,7 @@ class OcrPage:
     seconds: float = 0.0
 
 
-def _text_of(items: list[tuple[tuple[float, float, float, float], str, float]]) -> tuple[str, list[list[int]]]:
+def _text_of(items: list[Item]) -> tuple[str, list[list[int]]]:
     """Boxes -> visual lines (by vertical overlap), each left to right; returns text and line groups."""
     order = sorted(range(len(items)), key=lambda i: (items[i][0][1] + items[i][0][3]) / 2)
     rows: list[list[int]] = []
@@ -111,7 +113,7 @@ def _text_of(items: list[tuple[tuple[float, float, float, float], str, float]]) 
     return join_wrapped(texts), rows
 
 
-def _table(grid: Grid, items: list[tuple[tuple[float, float, float, float], str, float]], frame: Frame) -> OcrTable:
+def _table(grid: Grid, items: list[Item], frame: Frame) -> OcrTable:
     per_cell: dict[int, list[int]] = {}
     for i, (b, _t, _s) in enumerate(items):
         k = grid.cell_at((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
@@ -129,7 +131,7 @@ def _table(grid: Grid, items: list[tuple[tuple[float, float, float, float], str,
                     [round(x * frame.unit, 2) for x in grid.xs])
 
 
-def _pitch(items: list[tuple[tuple[float, float, float, float], str, float]]) -> float:
+def _pitch(items: list[Item]) -> float:
     """Width per character of the boxes' text, a Han character counting 1 and anything else 0.55.
 
     Box heights follow the glyphs in the line (brackets and digits run taller or shorter), so the
@@ -140,7 +142,7 @@ def _pitch(items: list[tuple[tuple[float, float, float, float], str, float]]) ->
     return width / max(1.0, chars)
 
 
-def _cell_ink(gray: np.ndarray, box: tuple[float, float, float, float], usual: float) -> tuple[str, tuple[float, float, float, float]] | None:
+def _cell_ink(gray: np.ndarray, box: Box, usual: float) -> tuple[str, Box] | None:
     """What an empty-looking table cell holds: ("dash", box) for a lone "—", ("slash", box) for a
     lone "/", ("ink", box) for marks the detector passed over (a single digit), None for a blank cell.
 
@@ -174,13 +176,13 @@ def _cell_ink(gray: np.ndarray, box: tuple[float, float, float, float], usual: f
         if 0.4 * usual <= h <= 1.2 * usual and w <= 0.7 * h:
             k = next(i for i in range(1, n) if tuple(stats[i]) == tuple(runs[0]))
             ys, xs = np.nonzero(labels[y:y + h, x:x + w] == k)
-            top, bottom = xs[ys < h / 3], xs[ys > 2 * h / 3]
-            if len(top) and len(bottom) and top.mean() - bottom.mean() >= 0.3 * w:
+            upper, lower = xs[ys < h / 3], xs[ys > 2 * h / 3]
+            if len(upper) and len(lower) and upper.mean() - lower.mean() >= 0.3 * w:
                 return "slash", found
     return "ink", found
 
 
-def _crop(gray: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+def _crop(gray: np.ndarray, box: Box) -> np.ndarray:
     h, w = gray.shape
     x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
     x1, y1 = min(w, int(np.ceil(box[2])) + 1), min(h, int(np.ceil(box[3])) + 1)
@@ -188,11 +190,11 @@ def _crop(gray: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarra
 
 
 def _empty_cells(engine: Engine, clean: np.ndarray, grids: list[Grid],
-                 items: list[tuple[tuple[float, float, float, float], str, float]], usual: float
-                 ) -> list[tuple[tuple[float, float, float, float], str, float]]:
+                 items: list[Item], usual: float
+                 ) -> list[Item]:
     """Text of the table cells no detected box fell in: dashes, and marks read from the cell's ink."""
-    out: list[tuple[tuple[float, float, float, float], str, float]] = []
-    todo: list[tuple[float, float, float, float]] = []
+    out: list[Item] = []
+    todo: list[Box] = []
     for grid in grids:
         filled = {grid.cell_at((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b, _t, _s in items}
         for k, cell in enumerate(grid.cells):
@@ -229,7 +231,7 @@ def ocr_image(engine: Engine, rgb: np.ndarray, number: int, unit: float) -> OcrP
     keep = [i for i, c in enumerate(crops) if c.shape[0] >= 4 and c.shape[1] >= 4]
     results = engine.recognize([crops[i] for i in keep]) if keep else []
     usual = float(np.median([b[3] - b[1] for b in boxes])) if boxes else 0.0
-    items = []
+    items: list[Item] = []
     for i, (text, score) in zip(keep, results):
         text = normalize_text(text)
         if text and score >= _MIN_SCORE:
