@@ -15,7 +15,6 @@ import logging
 import multiprocessing as mp
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -24,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable
 
-from extractor.errors import ConversionFailed, ConverterMissing, JixiaoError, ParseTimeout
+from extractor.errors import ConversionFailed, JixiaoError
 from extractor.settings import ParseOptions
 
 __all__ = ["JobRunner", "ProcessPool", "extract_job", "pdf_job", "render_job"]
@@ -56,7 +55,7 @@ _PDF_INPUT = {"docx": "docx", "doc": "doc", "xlsx": "xlsx", "xls": "xls", "txt":
 
 def pdf_job(src: str, fmt: str, out_pdf: str, parse_options: ParseOptions) -> str:
     """Convert a stored DOCX/DOC/XLSX/XLS/TXT/HTML file to PDF with LibreOffice (for page images)."""
-    from extractor.parsers.doc import _claim_profile, _kill_group, _tail, find_soffice
+    from extractor.parsers.doc import find_soffice, soffice_convert
 
     program = find_soffice(parse_options)
     ext = _PDF_INPUT.get(fmt)
@@ -66,23 +65,7 @@ def pdf_job(src: str, fmt: str, out_pdf: str, parse_options: ParseOptions) -> st
         work = Path(tmp)
         inp = work / f"input.{ext}"
         shutil.copyfile(src, inp)
-        with _claim_profile() as (profile, lock_fd):
-            cmd = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo", "--norestore",
-                   "--nolockcheck", "--nodefault", "--convert-to", "pdf", "--outdir", str(work / "out"), str(inp)]  # fmt: skip
-            try:
-                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                        start_new_session=True, pass_fds=() if lock_fd is None else (lock_fd,), cwd=work)  # fmt: skip
-            except OSError as e:
-                raise ConverterMissing(f"the LibreOffice program {program!r} does not run ({e})") from e
-            try:
-                out, err = proc.communicate(timeout=parse_options.convert_timeout_s)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-                shutil.rmtree(profile, ignore_errors=True)
-                raise ParseTimeout(f"LibreOffice did not convert the file to PDF within {parse_options.convert_timeout_s:g} s") from None
-        result = work / "out" / "input.pdf"
-        if proc.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
-            raise ConversionFailed(f"LibreOffice produced no PDF (exit code {proc.returncode}): {_tail(err, out)}")
+        result = soffice_convert(program, inp, work, "pdf", "pdf", parse_options.convert_timeout_s)
         tmp_out = Path(out_pdf).with_suffix(".part")
         shutil.copyfile(result, tmp_out)
         os.replace(tmp_out, out_pdf)

@@ -8,7 +8,11 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "FURNITURE_BAND",
+    "PAGE_NUMBER",
+    "TERMINAL_PUNCT",
     "classify_line",
+    "furniture_signature",
     "is_cjk",
     "join_wrapped",
     "repair_spaces",
@@ -107,3 +111,20 @@ def classify_line(text: str, *, max_heading_chars: int = 40) -> tuple[str, int |
                 return "heading", level, marker
             return "list_item", level, marker
     return "paragraph", None, None
+
+
+# -- running headers, footers and page numbers (the PDF parser and the OCR layout) -----------------
+
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]|\d+\s*/\s*\d+|"
+    r"page\s*\d+(?:\s*of\s*\d+)?|\d{1,4})\s*$",
+    re.IGNORECASE,
+)
+TERMINAL_PUNCT = "。！？；：!?;:"
+FURNITURE_BAND = 0.1  # top/bottom share of the page where running headers and footers live
+
+
+def furniture_signature(text: str) -> str:
+    """A line's text with digits generalised and spaces dropped: running headers and footers
+    repeat it on page after page ("第 3 页" and "第 4 页" share one)."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))

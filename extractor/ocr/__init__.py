@@ -31,7 +31,8 @@ import statistics
 from ..document import BlockKind, Document, Page, ParseWarning
 from ..parsers.base import DocumentBuilder, TableDraft
 from ..settings import ParseOptions
-from .layout import emit, furniture_signature, lay_out
+from ..layout import furniture_signature
+from .layout import emit, lay_out
 from .page import OcrPage, PageJob
 from .pool import Outcome, run_jobs
 

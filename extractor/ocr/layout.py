@@ -24,13 +24,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import BlockKind, Position
-from ..layout import classify_line, join_wrapped, repair_spaces
+from ..layout import FURNITURE_BAND, PAGE_NUMBER, TERMINAL_PUNCT, classify_line, furniture_signature, join_wrapped, repair_spaces
 from ..parsers.base import DocumentBuilder, TableDraft, union_bbox
-from ..parsers.pdf import _BAND, _PAGE_NUMBER, _TERMINAL
-from ..parsers.pdf import _signature as furniture_signature
 from .page import OcrLine, OcrPage, OcrTable
 
-__all__ = ["PageLayout", "emit", "furniture_signature", "lay_out"]
+__all__ = ["PageLayout", "emit", "lay_out"]
 
 
 @dataclass
@@ -66,9 +64,9 @@ class PageLayout:
 
 
 def _band(page: OcrPage, ln: OcrLine) -> str | None:
-    if ln.box[3] <= page.height * _BAND:
+    if ln.box[3] <= page.height * FURNITURE_BAND:
         return BlockKind.HEADER
-    if ln.box[1] >= page.height * (1 - _BAND):
+    if ln.box[1] >= page.height * (1 - FURNITURE_BAND):
         return BlockKind.FOOTER
     return None
 
@@ -104,7 +102,7 @@ def _tall(ln: OcrLine, m: _Metrics) -> bool:
 def _ends_paragraph(prev: OcrLine, m: _Metrics) -> bool:
     """The line stopped short of the right margin after a sentence, or far short of it."""
     room = m.right - prev.box[2]
-    return room > 1.5 * m.body and (prev.text.rstrip("”’」』）)")[-1:] in _TERMINAL or room > 6 * m.body)
+    return room > 1.5 * m.body and (prev.text.rstrip("”’」』）)")[-1:] in TERMINAL_PUNCT or room > 6 * m.body)
 
 
 def _opens_paragraph(ln: OcrLine, m: _Metrics) -> bool:
@@ -160,7 +158,7 @@ def lay_out(pages: list[OcrPage], known_furniture: set[str] | None = None) -> li
         for ln in p.lines:
             b = _band(p, ln)
             sig = furniture_signature(ln.text)
-            if b and (counts[(b, sig)] >= need or sig in known or _PAGE_NUMBER.match(ln.text)):
+            if b and (counts[(b, sig)] >= need or sig in known or PAGE_NUMBER.match(ln.text)):
                 furniture.append((b, ln))
             else:
                 body.append(ln)

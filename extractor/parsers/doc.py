@@ -39,7 +39,7 @@ from ..settings import ParseOptions
 from . import docx as docx_parser
 from .detect import OLE_MAGIC
 
-__all__ = ["convert_to_docx", "find_soffice", "parse", "soffice_version"]
+__all__ = ["convert_to_docx", "find_soffice", "parse", "soffice_convert", "soffice_version"]
 
 _DOCX_FILTER = "docx:MS Word 2007 XML"
 _VERSION_TIMEOUT_S = 30.0
@@ -149,19 +149,29 @@ def _tail(*streams: bytes, limit: int = 600) -> str:
 
 
 def convert_to_docx(program: str, path: str, workdir: Path, timeout_s: float) -> Path:
-    """Convert ``path`` to DOCX inside ``workdir``; returns the DOCX path.
+    """Convert ``path`` (DOC/WPS/RTF) to DOCX inside ``workdir``; returns the DOCX path.
 
     Raises ParseTimeout (the whole soffice process group is killed) or ConversionFailed.
     """
-    src = _input_copy(path, workdir)
+    return soffice_convert(program, _input_copy(path, workdir), workdir, _DOCX_FILTER, "docx", timeout_s)
+
+
+def soffice_convert(program: str, src: Path, workdir: Path, target_filter: str, out_ext: str, timeout_s: float) -> Path:
+    """Run LibreOffice headless on ``src`` (a copy inside ``workdir`` with a plain name) with a
+    private profile, converting it with ``target_filter`` ("pdf", "docx:MS Word 2007 XML");
+    returns the converted file ``workdir/out/<stem>.<out_ext>``.
+
+    Raises ConverterMissing, ParseTimeout (the whole soffice process group is killed) or
+    ConversionFailed.
+    """
     outdir = workdir / "out"
-    outdir.mkdir()
+    outdir.mkdir(exist_ok=True)
     with _claim_profile() as (profile, lock_fd):
         cmd = [
             program,
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", _DOCX_FILTER, "--outdir", str(outdir), str(src),
+            "--convert-to", target_filter, "--outdir", str(outdir), str(src),
         ]  # fmt: skip
         try:
             proc = subprocess.Popen(
@@ -179,11 +189,11 @@ def convert_to_docx(program: str, path: str, workdir: Path, timeout_s: float) ->
                 f"LibreOffice did not finish converting the file within {timeout_s:g} s and was stopped",
                 hint="The file may be pathological: open it in Word/WPS, save it as DOCX and resubmit.",
             ) from None
-        result = outdir / (src.stem + ".docx")
+        result = outdir / (src.stem + "." + out_ext)
         if proc.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
             shutil.rmtree(profile, ignore_errors=True)
             raise ConversionFailed(
-                f"LibreOffice produced no DOCX (exit code {proc.returncode}): {_tail(err, out)}"
+                f"LibreOffice produced no {out_ext.upper()} (exit code {proc.returncode}): {_tail(err, out)}"
             )
     return result
 

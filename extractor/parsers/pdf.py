@@ -35,19 +35,12 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import BBox, BlockKind, Document, Page, Position, SourceInfo
 from ..errors import CorruptFile, EncryptedFile, TooManyPages
-from ..layout import classify_line, join_wrapped, repair_spaces
+from ..layout import FURNITURE_BAND, PAGE_NUMBER, TERMINAL_PUNCT, classify_line, furniture_signature, join_wrapped, repair_spaces
 from ..settings import ParseOptions
 from .base import DocumentBuilder, TableDraft, union_bbox
 
 __all__ = ["parse"]
 
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]|\d+\s*/\s*\d+|"
-    r"page\s*\d+(?:\s*of\s*\d+)?|\d{1,4})\s*$",
-    re.IGNORECASE,
-)
-_TERMINAL = "。！？；：!?;:"
-_BAND = 0.1  # top/bottom share of the page where running headers and footers live
 _MIN_TABLE_EDGES = 6  # fewer ruling segments than this cannot make a table worth finding
 
 
@@ -280,30 +273,26 @@ def _inside(line: _Line, bbox: BBox) -> bool:
 
 
 # -- headers and footers -------------------------------------------------------------------------
-def _signature(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-
-
 def _split_furniture(pages: list[_PageContent]) -> None:
     """Move running headers/footers and page numbers out of each page's lines."""
 
     def band(p: _PageContent, ln: _Line) -> str | None:
-        if ln.bbox[3] <= p.height * _BAND:
+        if ln.bbox[3] <= p.height * FURNITURE_BAND:
             return BlockKind.HEADER
-        if ln.bbox[1] >= p.height * (1 - _BAND):
+        if ln.bbox[1] >= p.height * (1 - FURNITURE_BAND):
             return BlockKind.FOOTER
         return None
 
     counts: Counter[tuple[str, str]] = Counter()
     for p in pages:
-        seen = {(b, _signature(ln.text)) for ln in p.lines if (b := band(p, ln))}
+        seen = {(b, furniture_signature(ln.text)) for ln in p.lines if (b := band(p, ln))}
         counts.update(seen)
     need = max(2, (len(pages) + 1) // 2)
     for p in pages:
         keep: list[_Line] = []
         for ln in p.lines:
             b = band(p, ln)
-            if b and (counts[(b, _signature(ln.text))] >= need or _PAGE_NUMBER.match(ln.text)):
+            if b and (counts[(b, furniture_signature(ln.text))] >= need or PAGE_NUMBER.match(ln.text)):
                 p.furniture.append((b, ln))
             else:
                 keep.append(ln)
@@ -357,7 +346,7 @@ def _starts_new(prev: _Line, ln: _Line, m_prev: _Metrics, m: _Metrics, same_page
         return False
     # A line ending a sentence or stopping far short ends its paragraph; one that stops a little
     # short mid-sentence was wrapped before an unbreakable token (a long number, a quote).
-    return prev.text.rstrip().rstrip("”’」』）)")[-1:] in _TERMINAL or room > 10 * m_prev.size
+    return prev.text.rstrip().rstrip("”’」』）)")[-1:] in TERMINAL_PUNCT or room > 10 * m_prev.size
 
 
 # -- the parser ----------------------------------------------------------------------------------
@@ -493,7 +482,7 @@ def _emit(builder: DocumentBuilder, contents: list[_PageContent]) -> None:
             prev = para[-1]
             same = prev.page == obj.page
             if _starts_new(prev, obj, metrics[prev.page], metrics[obj.page], same, body_size) or (
-                not same and (obj.page != prev.page + 1 or prev.text.rstrip()[-1:] in _TERMINAL)
+                not same and (obj.page != prev.page + 1 or prev.text.rstrip()[-1:] in TERMINAL_PUNCT)
             ):
                 flush()
         para.append(obj)
