@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..document import Document
-from .indicators import TIER_BANDS, achievement_tier, expected_score
+from .fields import decimal_of
+from .indicators import TIER_BANDS, expected_score
 from .score import BAND_SCHEMES, grade_for
 
 __all__ = ["NAME", "VERSION", "run_checks", "CHECK_TITLES"]
@@ -43,17 +44,6 @@ CHECK_TITLES = {
 }
 
 _SUB_LINES = ("fiscal_current_year", "carryover", "other", "special_account", "unit_funds", "central_subsidy")
-
-
-def _d(v: Any) -> Decimal | None:
-    if v is None:
-        return None
-    if isinstance(v, dict):
-        v = v.get("value")
-    try:
-        return Decimal(str(v))
-    except (InvalidOperation, ValueError):
-        return None
 
 
 def _res(cid: str, status: str, message: str, refs: list[str] | None = None, **kw: Any) -> dict[str, Any]:
@@ -88,8 +78,8 @@ def _c01(b: dict[str, Any], tol: Decimal) -> dict[str, Any]:
         return _res("C01", "na", "no funds table with a total line and source lines")
     problems = []
     for col in ("initial", "full_year", "executed"):
-        t = _d(total.get(col))
-        parts = [_d(s.get(col)) for s in subs]
+        t = decimal_of(total.get(col))
+        parts = [decimal_of(s.get(col)) for s in subs]
         if t is None and all(p is None for p in parts):
             continue
         s = sum((p for p in parts if p is not None), Decimal(0))
@@ -108,16 +98,16 @@ def _rate_precision(raw: str) -> Decimal:
 
 def _c02(b: dict[str, Any]) -> dict[str, Any]:
     rep = b.get("execution_rate_reported")
-    comp = _d(b.get("execution_rate_computed"))
+    comp = decimal_of(b.get("execution_rate_computed"))
     refs = ["/budget/execution_rate_reported", "/budget/executed", "/budget/full_year"]
     if rep is None or comp is None:
         return _res("C02", "na", "no reported rate, or no executed / full-year amounts to compute one", refs)
-    r = _d(rep)
+    r = decimal_of(rep)
     assert r is not None
     q = _rate_precision(rep.get("raw", ""))
     if abs(comp.quantize(q, rounding=ROUND_HALF_UP) - r) <= Decimal("0.01") or abs(comp - r) <= Decimal("0.01"):
         return _res("C02", "pass", f"reported {r}% matches executed/full-year {comp}%", refs, expected=comp, found=r)
-    ini, ex = _d(b.get("initial")), _d(b.get("executed"))
+    ini, ex = decimal_of(b.get("initial")), decimal_of(b.get("executed"))
     if ini and ex is not None and ini > 0:
         on_initial = (ex * 100 / ini).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if abs(on_initial.quantize(q, rounding=ROUND_HALF_UP) - r) <= Decimal("0.01"):
@@ -126,7 +116,7 @@ def _c02(b: dict[str, Any]) -> dict[str, Any]:
 
 
 def _c03(b: dict[str, Any]) -> dict[str, Any]:
-    r = _d(b.get("execution_rate_computed")) or _d(b.get("execution_rate_reported"))
+    r = decimal_of(b.get("execution_rate_computed")) or decimal_of(b.get("execution_rate_reported"))
     refs = ["/budget/execution_rate_computed", "/budget/execution_rate_reported"]
     if r is None:
         return _res("C03", "na", "no execution rate", refs)
@@ -137,7 +127,7 @@ def _c03(b: dict[str, Any]) -> dict[str, Any]:
 
 def _c04(b: dict[str, Any], tol: Decimal) -> dict[str, Any]:
     es = b.get("execution_score") or {}
-    rep, comp, w = _d(es.get("reported")), _d(es.get("computed")), _d(es.get("weight"))
+    rep, comp, w = decimal_of(es.get("reported")), decimal_of(es.get("computed")), decimal_of(es.get("weight"))
     refs = ["/budget/execution_score"]
     if rep is None:
         return _res("C04", "na", "no execution score written", refs)
@@ -151,10 +141,10 @@ def _c04(b: dict[str, Any], tol: Decimal) -> dict[str, Any]:
 
 
 def _c05(inds: list[dict[str, Any]]) -> dict[str, Any]:
-    scored = [(n, i) for n, i in enumerate(inds) if _d(i.get("score")) is not None]
+    scored = [(n, i) for n, i in enumerate(inds) if decimal_of(i.get("score")) is not None]
     if not scored:
         return _res("C05", "na", "no indicator scores")
-    bad = [(n, i) for n, i in scored if _d(i["score"]) < 0 or (_d(i.get("weight")) is not None and _d(i["score"]) > _d(i["weight"]))]  # type: ignore[operator]
+    bad = [(n, i) for n, i in scored if decimal_of(i["score"]) < 0 or (decimal_of(i.get("weight")) is not None and decimal_of(i["score"]) > decimal_of(i["weight"]))]  # type: ignore[operator]
     refs = [f"/indicators/{n}/score" for n, _ in (bad or scored)]
     if bad:
         return _res("C05", "fail", "score outside 0..weight: " + ", ".join(f"{i['name']} {i['score']}/{i.get('weight')}" for _, i in bad), refs)
@@ -162,12 +152,12 @@ def _c05(inds: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _c06(b: dict[str, Any], inds: list[dict[str, Any]], sc: dict[str, Any]) -> dict[str, Any]:
-    ws = [_d(i.get("weight")) for i in inds]
+    ws = [decimal_of(i.get("weight")) for i in inds]
     ws_known = [w for w in ws if w is not None]
     if not ws_known:
         return _res("C06", "na", "no indicator weights")
     total = sum(ws_known, Decimal(0))
-    ew = _d((b.get("execution_score") or {}).get("weight"))
+    ew = decimal_of((b.get("execution_score") or {}).get("weight"))
     msgs, status = [], "pass"
     expected_ind = Decimal(100) - (ew if ew is not None else Decimal(10))
     if total != expected_ind:
@@ -176,14 +166,14 @@ def _c06(b: dict[str, Any], inds: list[dict[str, Any]], sc: dict[str, Any]) -> d
     if ew is not None and ew != 10:
         status = "warn" if status == "pass" else status
         msgs.append(f"execution weight {ew}, expected 10")
-    tw = _d(sc.get("total_weight"))
+    tw = decimal_of(sc.get("total_weight"))
     if tw is not None and tw != 100:
         status = "fail"
         msgs.append(f"总分 weight {tw}, expected 100")
     by_l1: dict[str, Decimal] = {}
     for i in inds:
-        if i.get("level1") and _d(i.get("weight")) is not None:
-            by_l1[i["level1"]] = by_l1.get(i["level1"], Decimal(0)) + _d(i["weight"])  # type: ignore[operator]
+        if i.get("level1") and decimal_of(i.get("weight")) is not None:
+            by_l1[i["level1"]] = by_l1.get(i["level1"], Decimal(0)) + decimal_of(i["weight"])  # type: ignore[operator]
     default = {"output": Decimal(50), "effect": Decimal(30), "satisfaction": Decimal(10)}
     if by_l1 and any(by_l1.get(k) not in (None, v) for k, v in default.items()):
         if status == "pass":
@@ -193,8 +183,8 @@ def _c06(b: dict[str, Any], inds: list[dict[str, Any]], sc: dict[str, Any]) -> d
 
 
 def _c07(b: dict[str, Any], inds: list[dict[str, Any]], sc: dict[str, Any], tol: Decimal) -> dict[str, Any]:
-    rep = _d(sc.get("total_reported"))
-    comp = _d(sc.get("total_computed"))
+    rep = decimal_of(sc.get("total_reported"))
+    comp = decimal_of(sc.get("total_computed"))
     refs = ["/score/total_reported", "/score/total_computed"]
     if rep is None or comp is None:
         return _res("C07", "na", "no reported total, or row scores missing", refs)
@@ -205,7 +195,7 @@ def _c07(b: dict[str, Any], inds: list[dict[str, Any]], sc: dict[str, Any], tol:
 
 def _c08(sc: dict[str, Any], scheme: str) -> dict[str, Any]:
     g = sc.get("grade_normalized")
-    total = _d(sc.get("total_reported")) or _d(sc.get("total_computed"))
+    total = decimal_of(sc.get("total_reported")) or decimal_of(sc.get("total_computed"))
     refs = ["/score/grade_reported", "/score/total_reported"]
     if g is None or total is None:
         return _res("C08", "na", "no reported grade or no total", refs)
@@ -221,52 +211,57 @@ def _c08(sc: dict[str, Any], scheme: str) -> dict[str, Any]:
 def _num(v: dict[str, Any] | None) -> Decimal | None:
     if not v or v.get("comparator") in (None, "qualitative"):
         return None
-    return _d(v.get("value"))
+    return decimal_of(v.get("value"))
+
+
+def _per_indicator(cid: str, inds: list[dict[str, Any]], judge: Any, na: str, warn: str, ok: str) -> dict[str, Any]:
+    """A check run row by row: ``judge(indicator)`` is ``None`` (not applicable), ``""`` (passes)
+    or what is wrong with its score."""
+    checked, bad = 0, []
+    for n, i in enumerate(inds):
+        why = judge(i)
+        if why is None:
+            continue
+        checked += 1
+        if why:
+            bad.append((n, why))
+    if not checked:
+        return _res(cid, "na", na)
+    if bad:
+        return _res(cid, "warn", f"{warn}: " + ", ".join(why for _, why in bad), [f"/indicators/{n}/score" for n, _ in bad])
+    return _res(cid, "pass", f"{checked} {ok}")
 
 
 def _c09(inds: list[dict[str, Any]], tol: Decimal) -> dict[str, Any]:
-    checked, bad = 0, []
-    for n, i in enumerate(inds):
-        s = _d(i.get("score"))
-        exp = _d(expected_score(i.get("target"), i.get("actual"), i.get("weight"))["score"])
+    def judge(i: dict[str, Any]) -> str | None:
+        s = decimal_of(i.get("score"))
+        exp = decimal_of(expected_score(i.get("target"), i.get("actual"), i.get("weight"))["score"])
         if s is None or exp is None:
-            continue
-        checked += 1
-        if abs(exp - s) > tol and s > exp:
-            bad.append((n, i, exp))
-    if not checked:
-        return _res("C09", "na", "no quantitative indicator with target, actual, weight and score")
-    if bad:
-        return _res("C09", "warn", "score above the direction rule: " + ", ".join(f"{i['name']} {i['score']} > {e}" for _, i, e in bad),
-                    [f"/indicators/{n}/score" for n, _, _ in bad])
-    return _res("C09", "pass", f"{checked} quantitative indicators scored within the direction rule")
+            return None
+        return f"{i['name']} {i['score']} > {exp}" if abs(exp - s) > tol and s > exp else ""
+
+    return _per_indicator("C09", inds, judge, "no quantitative indicator with target, actual, weight and score",
+                          "score above the direction rule", "quantitative indicators scored within the direction rule")
 
 
 def _c10(inds: list[dict[str, Any]]) -> dict[str, Any]:
-    checked, bad = 0, []
-    for n, i in enumerate(inds):
-        a = i.get("actual") or {}
-        w, s = _d(i.get("weight")), _d(i.get("score"))
-        tier = achievement_tier(a.get("raw")) if a.get("comparator") == "qualitative" else None
-        if tier is None or w is None or s is None or w == 0:
-            continue
+    def judge(i: dict[str, Any]) -> str | None:
+        s, w = decimal_of(i.get("score")), decimal_of(i.get("weight"))
+        rule = expected_score(i.get("target"), i.get("actual"), i.get("weight"))["rule_id"] or ""
+        if not rule.startswith("tier.") or s is None or not w:
+            return None
+        tier = rule.removeprefix("tier.")
         lo, hi = TIER_BANDS[tier]
-        share = s / w
-        checked += 1
-        if share < lo or share > hi:
-            bad.append((n, i, tier))
-    if not checked:
-        return _res("C10", "na", "no qualitative indicator with a known tier (extract.toml [tiers]), weight and score")
-    if bad:
-        return _res("C10", "warn", "score outside its tier's band: " + ", ".join(f"{i['name']} ({t}) {i['score']}/{i['weight']}" for _, i, t in bad),
-                    [f"/indicators/{n}/score" for n, _, _ in bad])
-    return _res("C10", "pass", f"{checked} qualitative indicators scored inside their tier's band")
+        return f"{i['name']} ({tier}) {i['score']}/{i['weight']}" if not lo <= s / w <= hi else ""
+
+    return _per_indicator("C10", inds, judge, "no qualitative indicator with a known tier (extract.toml [tiers]), weight and score",
+                          "score outside its tier's band", "qualitative indicators scored inside their tier's band")
 
 
 def _c11(inds: list[dict[str, Any]], over: Decimal) -> dict[str, Any]:
     need = []
     for n, i in enumerate(inds):
-        w, s = _d(i.get("weight")), _d(i.get("score"))
+        w, s = decimal_of(i.get("weight")), decimal_of(i.get("score"))
         t, a = _num(i.get("target")), _num(i.get("actual"))
         why = None
         if w is not None and s is not None and s < w:
@@ -320,7 +315,7 @@ def _c13(rec: dict[str, Any]) -> dict[str, Any]:
 
 def _c14(rec: dict[str, Any]) -> dict[str, Any]:
     costs = [a for a in rec.get("amounts") or [] if a["role"] == "cost_target" and a.get("per") is None]
-    fy = _d((rec.get("budget") or {}).get("full_year")) or _d((rec.get("budget") or {}).get("initial"))
+    fy = decimal_of((rec.get("budget") or {}).get("full_year")) or decimal_of((rec.get("budget") or {}).get("initial"))
     if not costs or fy is None:
         return _res("C14", "na", "no cost targets or no budget")
     total = sum((Decimal(a["value_yuan"]) for a in costs), Decimal(0))
@@ -362,7 +357,7 @@ def _c17(inds: list[dict[str, Any]]) -> dict[str, Any]:
     for n, i in rate_rows:
         for k in ("target", "actual"):
             v = i.get(k) or {}
-            if v.get("unit") == "%" and _d(v.get("value")) is not None and _d(v["value"]) > 100:  # type: ignore[operator]
+            if v.get("unit") == "%" and decimal_of(v.get("value")) is not None and decimal_of(v["value"]) > 100:  # type: ignore[operator]
                 bad.append((n, i, k))
     if bad:
         return _res("C17", "fail", "rate above 100%: " + ", ".join(f"{i['name']} {k} {i[k]['raw']}" for n, i, k in bad), [f"/indicators/{n}/{k}" for n, _, k in bad])
@@ -370,7 +365,7 @@ def _c17(inds: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _c18(inds: list[dict[str, Any]], rec: dict[str, Any]) -> dict[str, Any]:
-    fy = _d((rec.get("meta") or {}).get("fiscal_year"))
+    fy = decimal_of((rec.get("meta") or {}).get("fiscal_year"))
     dated = []
     for n, i in enumerate(inds):
         for k in ("target", "actual"):
@@ -387,7 +382,7 @@ def _c18(inds: list[dict[str, Any]], rec: dict[str, Any]) -> dict[str, Any]:
 
 def _c19(rec: dict[str, Any], doc: Document | None) -> dict[str, Any]:
     meta = rec.get("meta") or {}
-    fy = _d(meta.get("fiscal_year"))
+    fy = decimal_of(meta.get("fiscal_year"))
     rd = (meta.get("report_date") or {}).get("value")
     title = (meta.get("title") or {}).get("value") or ""
     if fy is None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..document import Document
 from .stream import Tok
 
-__all__ = ["Ctx", "field", "prov", "derived_prov"]
+__all__ = ["Ctx", "decimal_of", "field", "prov", "derived_prov"]
 
 _TEXT_LAYER = {"docx": "docx", "doc": "docx", "xlsx": "xlsx", "xls": "xlsx", "html": "html"}
 
@@ -83,3 +83,14 @@ def field(value: Any, raw: str, p: dict[str, Any]) -> dict[str, Any]:
         value = format(value, "f")
     return {"value": value, "raw": raw, "prov": p}
 
+
+def decimal_of(v: Any) -> Decimal | None:
+    """A record's decimal string (or a ``Field`` holding one) as Decimal; ``None`` when absent or not a number."""
+    if isinstance(v, dict):
+        v = v.get("value")
+    if v is None:
+        return None
+    try:
+        return Decimal(str(v))
+    except (InvalidOperation, ValueError):
+        return None

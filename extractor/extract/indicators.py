@@ -16,18 +16,18 @@ The tier is kept on actuals only: a target such as "有所提升" states a goal,
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..numbers import parse_decimal, parse_period
 from ..textnorm import fold_key
-from .fields import Ctx
+from .fields import Ctx, decimal_of
 from .lexicon import LEX
-from .stream import Tok, is_placeholder_key
+from .stream import CHECK_MARKS, CROSS_MARKS, Tok, is_placeholder_key
 from .tables import IndicatorBlock, IndicatorRow, level1_of, level2_of
 
 __all__ = [
-    "NAME", "VERSION", "TIERS", "TIER_BANDS", "achievement_tier", "clean_name", "direction_of", "expected_score",
+    "COMPARATORS", "NAME", "VERSION", "TIERS", "TIER_BANDS", "achievement_tier", "clean_name", "direction_of", "expected_score",
     "indicator_dicts", "likelihood_of", "parse_value", "values_of",
 ]
 
@@ -37,6 +37,8 @@ EXTRACTOR = f"{NAME}@{VERSION}"
 _COMP = [("≥", ">="), ("≧", ">="), (">=", ">="), ("≤", "<="), ("≦", "<="), ("<=", "<="), (">", ">"), ("<", "<"), ("=", "="), ("═", "=")]
 _WORD_COMP = [("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("大于等于", ">="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="),
               ("小于等于", "<="), ("大于", ">"), ("高于", ">"), ("超过", ">"), ("小于", "<"), ("低于", "<"), ("等于", "=")]
+COMPARATORS = _COMP + _WORD_COMP
+"""Every written comparator (sign or word) and its SCHEMA form."""
 _NUM = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)$")  # "12,000人": thousands separators kept out of the value
 _PLACEHOLDER_VALUE = re.compile(r"\*\*|＊＊")
 _PERCENT_WORDS = ("百分比", "百分率")
@@ -117,7 +119,7 @@ def parse_value(
                 break
     if comp is None and comparator:
         ck = fold_key(comparator)
-        comp = next((c for sym, c in _COMP + _WORD_COMP if ck == sym), None)
+        comp = next((c for sym, c in COMPARATORS if ck == sym), None)
         if ck == "定性":  # 指标性质 "定性": the value is a qualitative phrase, whatever it looks like
             return {"raw": f"{text}{(unit or '').strip()}", "comparator": "qualitative", "value": None, "unit": None,
                     "is_placeholder": bool(_PLACEHOLDER_VALUE.search(key))}
@@ -164,15 +166,6 @@ TIER_BANDS: dict[str, tuple[Decimal, Decimal]] = {
 """Share of the weight each qualitative tier may score (DOMAIN §3.3): [lo, hi]."""
 
 
-def _dec(v: Any) -> Decimal | None:
-    if v is None:
-        return None
-    try:
-        return Decimal(str(v))
-    except InvalidOperation:
-        return None
-
-
 def expected_score(target: dict[str, Any] | None, actual: dict[str, Any] | None, weight: Any) -> dict[str, Any]:
     """The score the DOMAIN §3.3 rule gives an indicator: ``{score, rule_id, band}``.
 
@@ -183,14 +176,16 @@ def expected_score(target: dict[str, Any] | None, actual: dict[str, Any] | None,
     score but the tier's ``band`` [lo, hi] of the weight. Anything else: all ``None``.
     """
     out: dict[str, Any] = {"score": None, "rule_id": None, "band": None}
-    w = _dec(weight)
-    if w is None or not target or not actual:
+    w = decimal_of(weight)
+    if w is None or not actual:
         return out
-    tier = actual.get("achievement_tier")
-    if actual.get("comparator") == "qualitative":
+    if actual.get("comparator") == "qualitative":  # the tier of the outcome alone decides the band
+        tier = achievement_tier(actual.get("raw"))
         if tier in TIER_BANDS:
             lo, hi = TIER_BANDS[tier]
             out.update(rule_id=f"tier.{tier}", band=[format((w * lo).quantize(_Q2), "f"), format((w * hi).quantize(_Q2), "f")])
+        return out
+    if not target:
         return out
     comp = target.get("comparator")
     if target.get("unit") == "date" and actual.get("unit") == "date" and comp in ("<=", "<", "="):
@@ -198,7 +193,7 @@ def expected_score(target: dict[str, Any] | None, actual: dict[str, Any] | None,
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", a_) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", b_):
             out.update(score=format(w if b_ <= a_ else Decimal(0), "f"), rule_id="deadline")
         return out
-    a, b = _dec(target.get("value")), _dec(actual.get("value"))
+    a, b = decimal_of(target.get("value")), decimal_of(actual.get("value"))
     if a is None or b is None or comp not in _DIRECTIONS or comp == "qualitative":
         return out
     if (target.get("unit") or None) != (actual.get("unit") or None):
@@ -222,8 +217,8 @@ def expected_score(target: dict[str, Any] | None, actual: dict[str, Any] | None,
 
 
 _CORE = re.compile(r"^[★☆*]+|[★☆]+$|[(（]核心(?:指标)?[)）]$")
-_TICK_YES = {"√", "✓", "✔", "☑", "■", "是", "有", "y", "yes", "1"}
-_TICK_NO = {"×", "✗", "□", "否", "无", "n", "no", "0"}
+_TICK_YES = CHECK_MARKS | {"是", "有", "y", "yes", "1"}
+_TICK_NO = CROSS_MARKS | {"□", "否", "无", "n", "no", "0"}
 _LIKELIHOOD = [("完全不可能", "impossible"), ("不可能", "impossible"), ("不能", "impossible"), ("确定能", "certain"), ("能", "certain"),
                ("有可能", "possible"), ("可能", "possible"), ("确定", "certain")]
 _CAUSES = {"cause_funding": "funding", "cause_institution": "institution", "cause_personnel": "personnel", "cause_hardware": "hardware", "cause_other": "other"}
@@ -258,16 +253,18 @@ def _monitoring(c: dict[str, Tok], period: str | None) -> dict[str, Any] | None:
     if period != "to_date" and not (set(c) & _MONITORING_COLS):
         return None
     causes = {v: _tick(c.get(k)) for k, v in _CAUSES.items()}
-    likely = likelihood_of(_text(c.get("likelihood")))
-    ticked = [v for k, v in _LIKELY.items() if _tick(c.get(k)) is True]
-    if likely is None and len(ticked) == 1:  # the checklist: the one answer ticked
-        likely = ticked[0]
+    likely_raw = _text(c.get("likelihood"))
+    likely = likelihood_of(likely_raw)
+    ticked = [k for k in _LIKELY if _tick(c.get(k)) is True]
+    if likely_raw is None and ticked:  # the checklist: the answer ticked
+        likely_raw = _text(c[ticked[0]])
+        likely = _LIKELY[ticked[0]] if len(ticked) == 1 else None
     return {
         "progress_raw": _text(c.get("progress")) if "progress" in c else _text(c.get("actual")),
         "full_year_forecast_raw": _text(c.get("forecast")),
         "deviation_causes": causes,
         "likelihood": likely,
-        "likelihood_raw": _text(c.get("likelihood")) or next((_text(c.get(k)) for k in _LIKELY if _tick(c.get(k)) is True), None),
+        "likelihood_raw": likely_raw,
         "corrective_text": _text(c.get("corrective")),
     }
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..textnorm import Folded, fold, fold_key
 from .fields import Ctx
-from .indicators import EXTRACTOR, clean_name, direction_of, expected_score, values_of
+from .indicators import COMPARATORS, EXTRACTOR, clean_name, direction_of, expected_score, values_of
 from .lexicon import LEX
 from .stream import Tok
 
@@ -45,7 +45,7 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(fold_key(w)) for w in sorted(set(words), key=len, reverse=True))
 
 
-_CMP = r"(?:≥|≤|≧|≦|>=|<=|>|<|=|═|不低于|不少于|不高于|不超过|大于等于|小于等于|大于|小于|高于|低于)"
+_CMP = f"(?:{_alt([sym for sym, _ in COMPARATORS])})"
 _UNIT = _alt(_P["units"])
 _VALUE = rf"(?:{_CMP})?\d+(?:\.\d+)?(?:%|(?:{_UNIT})(?:/[\u4e00-\u9fff.·]{{1,4}})?)(?:以上|以内|以下)?"
 _QUAL = r"[\u4e00-\u9fff]{2,12}"
@@ -71,7 +71,9 @@ _STATED = re.compile(rf"(?P<name>{_NAME_SHORT})(?:{_STATE})(?P<a>{_VALUE})")
 _RATE_END = tuple(fold_key(w) for w in _P["rate_suffixes"])
 _PREFIX = re.compile(rf"^(?:(?:{_alt(_P['name_prefixes'])})|20\d\d年度?|[,、])+")
 _LEAD_VERB = re.compile(rf"^(?:{_alt(_P['lead_verbs'])})")
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|\d+[.、)]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+[、.])")
+_ORD = r"(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|\d+[.、)]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+[、.])"
+_ORDINAL = re.compile(f"^{_ORD}")
+_ENDS_IN_ORDINAL = re.compile(f"{_ORD}$")
 _MONEY = re.compile(r"(?:元|万元|亿元)(?:/|$)")
 _NOT_A_NAME = re.compile(r"%|\d+\.\d+|\d{5,}|\|")  # a table's cells fused into text, not a name
 _DEVIATION = re.compile(r"未|没有|滞后|延迟|延期|原因|由于|受.{1,12}影响")
@@ -108,7 +110,7 @@ def _is_lead(text: str, i: int) -> bool:
     """A level label that opens a section: at the start of the paragraph or a sentence, or after
     an ordinal ("一是", "2.", "（三）")."""
     before = text[max(0, i - 5) : i]
-    return i == 0 or before[-1:] in "。;:," or bool(re.search(r"(?:[一二三四五六七八九十]+是|\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+、)$", before))
+    return i == 0 or before[-1:] in "。;:," or bool(_ENDS_IN_ORDINAL.search(before))
 
 
 def _clean(f: Folded, start: int, end: int, *, verbs: bool = False) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..document import BlockKind, Document
 from ..textnorm import fold_key
 
-__all__ = ["Tok", "build_stream", "is_value_key", "is_placeholder_key"]
+__all__ = ["CHECK_MARKS", "CROSS_MARKS", "Tok", "build_stream", "is_value_key", "is_placeholder_key"]
 
 
 @dataclass(slots=True)
@@ -51,6 +51,11 @@ def build_stream(doc: Document) -> list[Tok]:
         out.append(Tok(len(out), b.text, fold_key(b.text), b.span[0], b.span[1], bi))
     return out
 
+
+CHECK_MARKS = frozenset({"√", "✓", "✔", "☑", "■"})
+"""A ticked checklist cell."""
+CROSS_MARKS = frozenset({"×", "✗"})
+"""A crossed checklist cell."""
 
 _PLACEHOLDER = re.compile(r"^(?:[-—–_/\\*·.…~]+|无|空|不适用|n/?a)$")
 _VALUE = re.compile(r"^(?:[<>≤≥=≦≧﹦＝═]{0,2}[+-]?\d[\d,]*(?:\.\d+)?%?|[<>≤≥=≦≧﹦＝═])$")

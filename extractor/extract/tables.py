@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..document import Document
 from ..textnorm import fold_key
 from .lexicon import LEX, canon_header, funds_row_role, strip_label
-from .stream import Tok, is_placeholder_key, is_value_key
+from .stream import CHECK_MARKS, CROSS_MARKS, Tok, is_placeholder_key, is_value_key
 
 __all__ = [
     "FundsBlock",
@@ -606,10 +606,7 @@ def _read_indicators(doc: Document, stream: list[Tok], i: int, unit: str | None,
             j = _read_values(stream, j, t, value_cols, row, out)
         if not any(v.key and not is_placeholder_key(v.key) for v in row.cells.values()):
             continue  # an unfilled template row ("指标2" with empty or "……" cells)
-        if block.rows:
-            prev = block.rows[-1]
-            row.level1_inherited = row.level1_tok is prev.level1_tok and prev.level1_tok is not None
-            row.level2_inherited = row.level2_tok is prev.level2_tok and prev.level2_tok is not None
+        _inherit(row, block.rows[-1] if block.rows else None)
         block.rows.append(row)
         group.append(row)
     close_group()
@@ -694,10 +691,7 @@ def _read_period_columns(doc: Document, stream: list[Tok], j: int, headers: list
                     row.cells[canon] = cells[c]
             if not any(v.key and not is_placeholder_key(v.key) for v in row.cells.values()):
                 continue
-            prev = next((x for x in reversed(block.rows) if x.period == period), None)
-            if prev is not None:
-                row.level1_inherited = row.level1_tok is prev.level1_tok and prev.level1_tok is not None
-                row.level2_inherited = row.level2_tok is prev.level2_tok and prev.level2_tok is not None
+            _inherit(row, next((x for x in reversed(block.rows) if x.period == period), None))
             out.consumed.update(t.i for t in [name, *row.cells.values()])
             block.rows.append(row)
     return j
@@ -724,7 +718,7 @@ def _continuation(doc: Document, stream: list[Tok], j: int, colmap: dict[int, st
         return None
     for u in cells:
         canon = colmap.get(u.col) if u.col is not None else None
-        if canon is None or canon in ("level1", "level2") or is_value_key(u.key) or _NUMERIC_START.match(u.key) or u.key in _TICKS:
+        if canon is None or canon in ("level1", "level2") or is_value_key(u.key) or _NUMERIC_START.match(u.key) or u.key in CHECK_MARKS or u.key in CROSS_MARKS:
             return None  # a number or a tick: a row of its own (its level cells merged from above)
         if canon != "level3" and canon not in prev.cells:
             return None
@@ -741,6 +735,13 @@ def _continuation(doc: Document, stream: list[Tok], j: int, colmap: dict[int, st
         else:
             prev.cells[canon] = joined(prev.cells[canon], u)
     return k
+
+
+def _inherit(row: IndicatorRow, prev: IndicatorRow | None) -> None:
+    """Mark the level labels ``row`` shares with ``prev`` as inherited (a merged cell's label)."""
+    if prev is not None:
+        row.level1_inherited = row.level1_tok is prev.level1_tok and prev.level1_tok is not None
+        row.level2_inherited = row.level2_tok is prev.level2_tok and prev.level2_tok is not None
 
 
 def _has_cell_right(stream: list[Tok], j: int, col: int | None) -> bool:
@@ -806,7 +807,6 @@ def _read_values(stream: list[Tok], j: int, name: Tok, value_cols: list[str], ro
     return j
 
 
-_TICKS = {"√", "✓", "✔", "☑", "■", "×", "✗"}
 _NUMERIC_START = re.compile(r"^[<>≤≥=≦≧﹦＝═]{0,2}[+-]?\d")
 _TEMPLATE_NAME = re.compile(r"^指标\d+")
 _NAME_HINT = re.compile(r"^(?:指标\d+)|(?:率|数|量|度|性|人次|时间|标准|成本|面积|长度|情况)$")
