@@ -81,6 +81,7 @@ class DocumentPublic(BaseModel):
     records: list[RecordSummaryPublic] = []
     runs: list[RunPublic] = []
     links: dict[str, str] = {}
+    conflicts: list[dict[str, Any]] = Field(default=[], description="Corrections made on an older machine record whose machine value changed in the current one (issue #8): [{pointer, correction_id, machine_old, machine_new, corrected}]; the result's review.conflicts holds the same.")
 
 
 class DocumentList(BaseModel):

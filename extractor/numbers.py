@@ -280,8 +280,10 @@ def find_money(text: str, *, header_unit: str | None = None) -> list[MoneyMatch]
     """
     header = _header_unit(header_unit) if header_unit is not None else None
     s = _fold(text)
-    masked = _mask(s)
     terms = [t for t in (_term(s, m) for m in _TERM_RX.finditer(s)) if t is not None]
+    if not terms:  # no number at all: the masks need not run
+        return []
+    masked = _mask(s)
     out: list[MoneyMatch] = []
     i = 0
     while i < len(terms):

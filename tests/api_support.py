@@ -5,11 +5,13 @@ under CI=true), and the real service under uvicorn on a free port, driven with h
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import socket
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,10 @@ import pytest
 import uvicorn
 
 from extractor.settings import Settings
+from extractor.store import crud
+from extractor.store.db import Database
+from extractor.store.models import ExtractionRun
+from extractor.store.review import rederive
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpora" / "samples"
@@ -150,3 +156,22 @@ def live(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
             "unit_b": server.token("unit-b", "unit", "青山县教育局"),
         }
         yield server
+
+
+def docx_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<w:document>" + b" " * (40 * 2**20) + b"</w:document>")
+    return buf.getvalue()
+
+
+def rerun(db: Database, doc_id: int, result: dict) -> None:
+    """A re-processing: a new extraction run of the document with this machine record."""
+    with db.write() as s:
+        run = ExtractionRun(document_id=doc_id, status="queued")
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    with db.write() as s:
+        crud.finish_run(s, run_id=run_id, result=result, error=None, seconds=0.1, recheck=rederive)

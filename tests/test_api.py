@@ -9,14 +9,13 @@ import hashlib
 import io
 import re
 import threading
-import zipfile
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from api_support import SAMPLES, backend, live, upload, upload_bytes, wait_done  # noqa: F401  (fixtures)
+from api_support import SAMPLES, backend, live, docx_bomb, upload, upload_bytes, wait_done  # noqa: F401  (fixtures)
 from extractor.errors import ERROR_CODES
 from extractor.pipeline import process_file
 from extractor.settings import Settings
@@ -262,14 +261,6 @@ def test_tokens_and_error_shape(live):
             assert nu.get("/me").json() == {"id": r.json()["id"], "name": "new-unit", "role": "unit", "unit": "某单位"}
 
 
-def _docx_bomb() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", b"<w:document>" + b" " * (40 * 2**20) + b"</w:document>")
-    return buf.getvalue()
-
-
 def test_oversized_and_hostile_uploads_are_rejected_cleanly(live):
     data_dir = live.settings.data_dir.resolve()
     before = sorted(p for p in (data_dir / "files").rglob("*") if p.is_file())
@@ -278,7 +269,7 @@ def test_oversized_and_hostile_uploads_are_rejected_cleanly(live):
         _err(upload_bytes(c, "big.pdf", big), 413, "file_too_large")
         _err(c.post("/documents", files=[("files", (f"f{i}.pdf", big)) for i in range(3)]), 413, "request_too_large")
         _err(c.post("/documents", files=[("files", (f"f{i}.txt", "年度报告".encode())) for i in range(6)]), 413, "too_many_files")
-        _err(upload_bytes(c, "bomb.docx", _docx_bomb()), 422, "zip_bomb")
+        _err(upload_bytes(c, "bomb.docx", docx_bomb()), 422, "zip_bomb")
         _err(upload_bytes(c, "x.exe", b"MZ\x90\x00" + bytes(range(256)) * 20), 415, "unsupported_format")
         _err(upload_bytes(c, "empty.pdf", b""), 422, "empty_file")
         png = io.BytesIO()

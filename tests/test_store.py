@@ -12,7 +12,7 @@ import threading
 import pytest
 from sqlalchemy import inspect, select
 
-from api_support import SAMPLES, backend, database  # noqa: F401  (fixtures)
+from api_support import SAMPLES, backend, database, rerun  # noqa: F401  (fixtures)
 from extractor.errors import BadPointer, EmptyFile, FileTooLarge, NotReady, RequestError, VersionConflict
 from extractor.pipeline import process_file
 from extractor.store import crud
@@ -47,23 +47,12 @@ def _doc_with_run(db: Database, machine: dict, sha: str = "a" * 64):
     return doc_id, user
 
 
-def _rerun(db: Database, doc_id: int, result: dict) -> None:
-    """A re-processing: a new extraction run of the document with this machine record."""
-    with db.write() as s:
-        run = ExtractionRun(document_id=doc_id, status="queued")
-        s.add(run)
-        s.flush()
-        run_id = run.id
-    with db.write() as s:
-        crud.finish_run(s, run_id=run_id, result=result, error=None, seconds=0.1, recheck=rederive)
-
-
 def test_migrations_create_every_table_and_rerun_cleanly(db):
     names = set(inspect(db.engine).get_table_names())
     assert {"users", "documents", "extraction_runs", "corrections", "events", "record_summaries", "alembic_version"} <= names
     db.upgrade()  # a second run is a no-op
     with db.engine.connect() as c:
-        assert c.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+        assert c.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"  # 0002: batch tables (issue #8)
 
 
 def test_tokens_are_stored_as_hashes_only(db):
@@ -142,7 +131,7 @@ def test_reprocessing_adds_a_run_and_keeps_the_corrections(db, machine):
     newer = copy.deepcopy(machine)
     newer["extraction"]["pipeline_version"] = "0.2.0"
     newer["records"][0]["meta"]["issuer"] = {"value": "新读出的单位", "raw": "新读出的单位", "prov": None}
-    _rerun(db, doc_id, newer)
+    rerun(db, doc_id, newer)
     with db.read() as s:
         doc = crud.get_document(s, doc_id=doc_id)
         runs = s.scalars(select(ExtractionRun).where(ExtractionRun.document_id == doc_id).order_by(ExtractionRun.id)).all()
@@ -155,7 +144,7 @@ def test_reprocessing_adds_a_run_and_keeps_the_corrections(db, machine):
     # a newer run in which the corrected field is gone: the correction is listed as unapplied, not lost
     gone = copy.deepcopy(newer)
     del gone["records"][0]["meta"]["title"]
-    _rerun(db, doc_id, gone)
+    rerun(db, doc_id, gone)
     with db.read() as s:
         res = crud.result_of(s, doc=crud.get_document(s, doc_id=doc_id))
     assert "title" not in res["records"][0]["meta"] and res["review"]["corrections"] == []

@@ -120,8 +120,11 @@ def get_document(service: ServiceDep, user: CurrentUser, doc_id: DocId, response
         doc = crud.get_document(s, doc_id=doc_id, user=user)
         summ = crud.summaries_for(s, docs=[doc])[doc.id]
         runs = list(s.scalars(select(ExtractionRun).where(ExtractionRun.document_id == doc.id).order_by(ExtractionRun.id)))
+        conflicts = crud.conflicts_of(s, doc=doc)
     response.headers["ETag"] = etag(doc.version)
-    return _public(doc, summ, runs)
+    out = _public(doc, summ, runs)
+    out.conflicts = conflicts
+    return out
 
 
 @router.get("/documents/{doc_id}/result", responses={**ERRORS, 409: {"model": ErrorOut}})

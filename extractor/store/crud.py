@@ -26,7 +26,7 @@ from .review import reviewed_result
 from .summary import summarise
 
 __all__ = [
-    "add_corrections", "add_document", "can_see", "filtered_query", "finish_run", "get_document", "hash_token",
+    "add_corrections", "add_document", "can_see", "conflicts_of", "filtered_query", "finish_run", "get_document", "hash_token",
     "history", "issue_token", "list_documents", "pending_runs", "result_of", "start_run", "summaries_for", "summary_rows", "transition",
     "user_for_token",
 ]  # fmt: skip
@@ -154,6 +154,11 @@ def finish_run(
     _event(session, doc, "extraction_failed" if error else "extracted", None,
            {"run_id": run.id, "seconds": run.seconds, "pipeline_version": run.pipeline_version, "error_code": run.error_code,
             "error": run.error_message, "records": len(result.get("records") or [])})  # fmt: skip
+    if doc.status == DocStatus.APPROVED and doc.current_run_id == run.id:
+        conflicts = result_of(session, doc=doc)["review"]["conflicts"]
+        if conflicts:  # a corrected field whose machine value changed: the reviewer decides again
+            doc.status = DocStatus.IN_REVIEW
+            _event(session, doc, "reopened", None, {"reason": "conflicts", "run_id": run.id, "conflicts": len(conflicts)})
     _refresh_summaries(session, doc, recheck)
     return doc
 
@@ -186,7 +191,7 @@ def _corrections(session: Session, doc_id: int) -> list[dict[str, Any]]:
 def _correction_dict(c: Correction, by: str | None) -> dict[str, Any]:
     return {
         "id": c.id, "op": c.op, "pointer": c.pointer, "old_value": c.old_value if c.old_present else None, "new_value": c.new_value,
-        "reason": c.reason, "by": by, "at": _iso(c.created_at), "version": c.version, "run_id": c.run_id,
+        "reason": c.reason, "by": by, "at": _iso(c.created_at), "version": c.version, "run_id": c.run_id, "anchor": c.anchor,
     }  # fmt: skip
 
 
@@ -203,10 +208,23 @@ def _machine(session: Session, doc: Document) -> dict[str, Any]:
 
 
 def result_of(session: Session, *, doc: Document, recheck: Recheck = None) -> dict[str, Any]:
-    """The reviewed record: machine record + corrections, each corrected field marked."""
-    res = reviewed_result(_machine(session, doc), _corrections(session, doc.id), recheck=recheck)
+    """The reviewed record: machine record + corrections, each corrected field marked; corrections
+    made on an older machine record whose value changed are listed in ``review.conflicts``."""
+    corrections = _corrections(session, doc.id)
+    older = {c["run_id"] for c in corrections if c["run_id"] is not None and c["run_id"] != doc.current_run_id}
+    machines = {r.id: r.result for r in session.scalars(select(ExtractionRun).where(ExtractionRun.id.in_(older)))} if older else {}
+    res = reviewed_result(_machine(session, doc), corrections, recheck=recheck, machines=machines, current_run_id=doc.current_run_id)
     res["review"].update({"document_id": doc.id, "status": doc.status, "version": doc.version, "run_id": doc.current_run_id})
     return res
+
+
+def conflicts_of(session: Session, *, doc: Document) -> list[dict[str, Any]]:
+    """``review.conflicts`` of the document's reviewed record ([] without corrections from an older run)."""
+    if doc.current_run_id is None or not session.scalar(
+        select(exists().where(Correction.document_id == doc.id, Correction.run_id != doc.current_run_id))
+    ):
+        return []
+    return result_of(session, doc=doc)["review"]["conflicts"]  # type: ignore[no-any-return]
 
 
 def _refresh_summaries(session: Session, doc: Document, recheck: Recheck) -> None:
@@ -235,7 +253,7 @@ def add_corrections(
 ) -> Document:
     """Append corrections (dicts: op, pointer, value, reason) made on version ``if_version``.
     All or nothing: a bad pointer or a stale version stores none of them."""
-    from .review import MISSING, apply_op
+    from .review import MISSING, anchor_of, apply_op
 
     doc = get_document(session, doc_id=doc_id, user=user, lock=True)
     _check_version(doc, if_version)
@@ -251,8 +269,10 @@ def add_corrections(
     rows = []
     for it in items:
         value = it.get("value", MISSING) if it["op"] != "remove" else MISSING
+        anchor = anchor_of(current, it["pointer"]) or None
         old, _parent, _key = apply_op(current, it["op"], it["pointer"], value)
         c = Correction(
+            anchor=anchor,
             document_id=doc.id, run_id=doc.current_run_id, version=doc.version, op=it["op"], pointer=it["pointer"],
             old_present=old is not MISSING, old_value=None if old is MISSING else _strip_marks(old),
             new_value=None if value is MISSING else value, reason=it["reason"], user_id=user.id, created_at=now,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
-    "Base", "Correction", "Document", "DocStatus", "Event", "ExtractionRun", "RecordSummary", "RunStatus", "User", "ROLES", "utcnow",
+    "Base", "BatchItem", "BatchRun", "Correction", "Document", "DocStatus", "Event", "ExtractionRun", "RecordSummary", "RunStatus", "User", "ROLES", "utcnow",
 ]
 
 ROLES = ("unit", "reviewer", "admin")
@@ -128,6 +128,9 @@ class Correction(Base):
     reason: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # identity keys of the list items on the pointer's path (review.anchor_of), so the correction
+    # finds its item again in a re-processed record that reordered a list (issue #8)
+    anchor: Mapped[Any] = mapped_column(JsonType, nullable=True)
 
 
 class Event(Base):
@@ -160,3 +163,43 @@ class RecordSummary(Base):
     failed_checks: Mapped[int] = mapped_column(Integer, default=0)
     min_confidence: Mapped[float | None] = mapped_column(Float)
     problems: Mapped[Any] = mapped_column(JsonType, nullable=True)  # [[category code or label, …] per problem]
+
+
+class BatchRun(Base):
+    """One ``jixiao batch`` invocation (issue #8): what it was asked, the versions it ran with, its counts."""
+
+    __tablename__ = "batch_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # running | done (a killed batch stays running)
+    inputs: Mapped[Any] = mapped_column(JsonType, nullable=True)  # paths given
+    options: Mapped[Any] = mapped_column(JsonType, nullable=True)  # workers, scheduler, reprocess
+    version_key: Mapped[str] = mapped_column(String(64))
+    versions: Mapped[Any] = mapped_column(JsonType, nullable=True)  # pipeline_version, extractors, models
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    counts: Mapped[Any] = mapped_column(JsonType, nullable=True)
+
+
+class BatchItem(Base):
+    """One input file of a batch and its outcome: pending, done, failed or skipped (unchanged / duplicate)."""
+
+    __tablename__ = "batch_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch_runs.id"), index=True)
+    source: Mapped[str] = mapped_column(Text)  # path, or archive.zip!member/name
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(String(40))  # error code, or why it was skipped
+    message: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    previous_run_id: Mapped[int | None] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    peak_rss_mb: Mapped[float | None] = mapped_column(Float)
+    changes: Mapped[Any] = mapped_column(JsonType, nullable=True)  # diff against the previous machine record
+    conflicts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,6 +6,15 @@ A correction is ``replace`` (the pointer must exist), ``add`` (a new list item a
 and not ``validations``, which are recomputed from the corrected record by the checks C01–C19.
 Each corrected field is marked: the nearest object around the change gets ``"review": [{pointer,
 op, old, new, reason, by, at}]``, and the result gets a ``review`` block listing every correction.
+
+Corrections survive re-processing (issue #8). A pointer addresses list items by index, which a
+new machine record may reorder, so each correction also keeps an ``anchor``: the identity key
+(:func:`item_key`) of every list item on its path, taken when it was made. Replayed on a newer
+record, each index is re-found by its key (indicators by level1/level2/name/period, amounts by
+char_span + quote, problems/measures by text, records by project name); an item that is gone
+makes the correction ``unapplied``, never dropped silently. A correction made on an older machine
+record whose machine value differs in the current one is applied and listed in
+``review.conflicts: [{pointer, correction_id, machine_old, machine_new, corrected}]``.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from typing import Any
 
 from ..errors import BadPointer, RequestError
 
-__all__ = ["MISSING", "apply_op", "parse_pointer", "rederive", "reviewed_result"]
+__all__ = ["MISSING", "anchor_of", "apply_op", "item_key", "machine_view", "parse_pointer", "rederive", "resolve_pointer", "reviewed_result"]
 
 MISSING = object()
 _INDEX = re.compile(r"^(0|[1-9][0-9]*)$")
@@ -117,33 +126,185 @@ def _mark(parent: Any, key: Any, op: str, note: dict[str, Any]) -> None:
     node.setdefault("review", []).append(note)
 
 
-def reviewed_result(machine: dict[str, Any], corrections: list[dict[str, Any]], *, recheck: Any = None) -> dict[str, Any]:
-    """The machine record with ``corrections`` (dicts: op, pointer, new_value, reason, by, at, …)
-    applied in order. ``recheck(record) -> validations`` reruns the checks of each corrected record.
-    A stored correction that no longer fits the record (its pointer does not resolve after a
-    re-processing) is listed in ``review.unapplied`` with the reason, never dropped silently."""
+def _val(v: Any) -> Any:
+    return v.get("value") if isinstance(v, dict) else v
+
+
+def item_key(list_name: str, item: Any) -> str | None:
+    """The identity of a list item that a re-processing keeps when it reorders the list, or None
+    (then the index is used). ``list_name`` is the member holding the list."""
+    if not isinstance(item, dict):
+        return None
+    if list_name == "indicators":
+        parts = [item.get("level1_raw") or item.get("level1"), item.get("level2_raw") or item.get("level2"), item.get("name"), item.get("period")]
+        return "ind:" + "|".join("" if p is None else str(p) for p in parts) if item.get("name") else None
+    if list_name == "amounts":
+        prov = item.get("prov") or {}
+        span = prov.get("char_span") if isinstance(prov, dict) else None
+        quote = (prov.get("quote") if isinstance(prov, dict) else None) or item.get("text")
+        if span is None and quote is None:
+            return None
+        return f"amt:{list(span) if span else ''}|{quote or ''}"
+    if list_name in ("problems", "measures"):
+        return f"txt:{item['text']}" if isinstance(item.get("text"), str) else None
+    if list_name == "records":
+        name = _val((item.get("meta") or {}).get("project_name"))
+        return f"rec:{name}" if isinstance(name, str) and name else None
+    if list_name == "validations":
+        return f"chk:{item.get('check_id')}" if item.get("check_id") else None
+    return None
+
+
+def anchor_of(doc: Any, pointer: str) -> list[list[Any]]:
+    """``[[token position, item key], …]`` for every list item the pointer passes through in
+    ``doc`` (the record the correction is made on); items without an identity are left out."""
+    tokens = parse_pointer(pointer)
+    out: list[list[Any]] = []
+    node, name = doc, ""
+    for pos, t in enumerate(tokens):
+        if isinstance(node, list):
+            if not (_INDEX.match(t) and int(t) < len(node)):
+                break
+            key = item_key(name, node[int(t)])
+            if key is not None:
+                out.append([pos, key])
+            node = node[int(t)]
+        elif isinstance(node, dict) and t in node:
+            node, name = node[t], t
+        else:
+            break
+    return out
+
+
+class Unresolved(Exception):
+    pass
+
+
+def resolve_pointer(doc: Any, pointer: str, anchor: list[list[Any]] | None) -> str:
+    """``pointer`` with each anchored list index re-found by its item key in ``doc``. Raises
+    :class:`Unresolved` when an anchored item is no longer there."""
+    tokens = parse_pointer(pointer)
+    if not anchor:
+        return pointer
+    keys = {int(p): k for p, k in anchor}
+    node, name = doc, ""
+    changed = False
+    for pos, t in enumerate(tokens):
+        if isinstance(node, list):
+            if pos in keys:
+                key = keys[pos]
+                if not (_INDEX.match(t) and int(t) < len(node) and item_key(name, node[int(t)]) == key):
+                    found = [i for i, it in enumerate(node) if item_key(name, it) == key]
+                    if found:
+                        tokens[pos], changed = str(found[0]), True
+                    elif name == "records" and _INDEX.match(t) and int(t) < len(node):
+                        pass  # a record whose project name changed: still the record at that place
+                    else:
+                        raise Unresolved(f"the {name} item it was made on ({key.split(':', 1)[1]}) is no longer in the record")
+            if _INDEX.match(tokens[pos]) and int(tokens[pos]) < len(node):
+                node = node[int(tokens[pos])]
+            else:
+                break
+        elif isinstance(node, dict) and t in node:
+            node, name = node[t], t
+        else:
+            break
+    if not changed:
+        return pointer
+    return "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens)
+
+
+def machine_view(v: Any) -> Any:
+    """A value as compared across machine records: review marks, provenance and ids left out."""
+    if isinstance(v, dict):
+        return {k: machine_view(x) for k, x in v.items() if k not in ("review", "prov", "id", "confidence")}
+    if isinstance(v, list):
+        return [machine_view(x) for x in v]
+    return v
+
+
+def _lookup(doc: Any, pointer: str) -> Any:
+    try:
+        return _walk(doc, parse_pointer(pointer), pointer)
+    except RequestError:
+        return MISSING
+
+
+def reviewed_result(
+    machine: dict[str, Any], corrections: list[dict[str, Any]], *, recheck: Any = None,
+    machines: dict[int, dict[str, Any]] | None = None, current_run_id: int | None = None,
+) -> dict[str, Any]:
+    """The machine record with ``corrections`` (dicts: op, pointer, new_value, reason, by, at,
+    anchor, run_id …) applied in order, each list index re-found through its anchor.
+    ``recheck(record) -> validations`` reruns the checks of each corrected record.
+    A stored correction that no longer fits the record (its item or field is gone after a
+    re-processing) is listed in ``review.unapplied`` with the reason, never dropped silently.
+    With ``machines`` (run id -> the machine record a correction was made on) and
+    ``current_run_id``, a correction made on an older record whose machine value changed is listed
+    in ``review.conflicts`` with both machine values and the corrected one."""
+    if not corrections:  # nothing to apply: the machine record's parts are shared, not copied (a batch stores thousands)
+        res = dict(machine)
+        res["review"] = {"corrections": [], "unapplied": [], "conflicts": []}
+        return res
     res = copy.deepcopy(machine)
     touched: set[int] = set()
-    notes, unapplied = [], []
+    notes, unapplied, applied = [], [], []
     for c in corrections:
         value = copy.deepcopy(c.get("new_value")) if c["op"] != "remove" else MISSING
         note = {"id": c.get("id"), "pointer": c["pointer"], "op": c["op"], "old": None,
                 "new": None if c["op"] == "remove" else c.get("new_value"), "reason": c.get("reason"), "by": c.get("by"), "at": c.get("at")}  # fmt: skip
         try:
-            old, parent, key = apply_op(res, c["op"], c["pointer"], value)
-        except RequestError as e:  # made on an earlier machine record whose shape a re-processing changed
-            unapplied.append(note | {"old": c.get("old_value"), "error": e.message})
+            pointer = resolve_pointer(res, c["pointer"], c.get("anchor"))
+            old, parent, key = apply_op(res, c["op"], pointer, value)
+        except (RequestError, Unresolved) as e:  # made on an earlier machine record whose shape a re-processing changed
+            unapplied.append(note | {"old": c.get("old_value"), "error": getattr(e, "message", None) or str(e)})
             continue
+        if pointer != c["pointer"]:
+            note["pointer"], note["pointer_made"] = pointer, c["pointer"]
         note["old"] = None if old is MISSING else old
         _mark(parent, key, c["op"], note)
         notes.append(note)
-        touched.add(int(parse_pointer(c["pointer"])[1]))
+        applied.append((c, pointer))
+        touched.add(int(parse_pointer(pointer)[1]))
+    conflicts = _conflicts(machine, applied, machines or {}, current_run_id)
     if recheck is not None:
         for i in sorted(touched):
             rec = res["records"][i]
             rec["validations"] = recheck(rec)
-    res["review"] = {"corrections": notes, "unapplied": unapplied}
+    res["review"] = {"corrections": notes, "unapplied": unapplied, "conflicts": conflicts}
     return res
+
+
+def _conflicts(
+    machine: dict[str, Any], applied: list[tuple[dict[str, Any], str]], machines: dict[int, dict[str, Any]], current_run_id: int | None
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if current_run_id is None:
+        return out
+    for n, (c, pointer) in enumerate(applied):
+        old_machine = machines.get(c.get("run_id"))  # type: ignore[arg-type]
+        if c.get("run_id") == current_run_id or old_machine is None or c["op"] == "add":
+            continue
+        if any(later.get("run_id") == current_run_id and p == pointer for later, p in applied[n + 1 :]):
+            continue  # corrected again on the current record: the reviewer has seen the new value
+        try:
+            made_at = resolve_pointer(old_machine, c["pointer"], c.get("anchor"))
+        except (RequestError, Unresolved):
+            continue  # the item was added by a correction: no machine value to compare
+        before = _lookup(old_machine, made_at)
+        if before is MISSING:
+            continue
+        try:
+            now = _lookup(machine, resolve_pointer(machine, c["pointer"], c.get("anchor")))
+        except (RequestError, Unresolved):
+            now = MISSING
+        if machine_view(before) == machine_view(now):
+            continue
+        out.append({
+            "pointer": pointer, "correction_id": c.get("id"), "machine_old": machine_view(before),
+            "machine_new": None if now is MISSING else machine_view(now), "corrected": None if c["op"] == "remove" else c.get("new_value"),
+        })  # fmt: skip
+    return out
 
 
 def _dec(v: Any) -> Decimal | None:

@@ -1,0 +1,123 @@
+"""Batch state in the store (issue #8): batch runs and their items, the skip rule, and storing a
+batch result as a new extraction run of the document the service shows.
+
+A file is *unchanged* when a document with its sha256 has a finished run (done, or failed for a
+reason of the file's own) whose versions — pipeline version, extractor versions and model sha256s
+— hash to the batch's :func:`version_key`. Each document's result is committed in its own
+transaction, so a batch killed at any moment keeps everything finished before, and a rerun skips
+it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .crud import add_document, conflicts_of, finish_run, start_run
+from .models import BatchItem, BatchRun, Document, ExtractionRun, RunStatus, utcnow
+
+__all__ = ["current_versions", "finish_batch", "item_rows", "record_item", "start_batch", "store_result", "unchanged_run", "version_key"]
+
+# failures that say something about the environment, not the file: retried by the next batch
+RETRY_CODES = {"internal_error", "environment", "converter_missing", "ocr_unavailable", "worker_died"}
+
+
+def version_key(versions: dict[str, Any]) -> str:
+    """sha256 of the versions a machine record depends on (pipeline, extractors, models)."""
+    canon = {"pipeline_version": versions.get("pipeline_version"), "extractors": versions.get("extractors") or [], "models": versions.get("models") or []}
+    return hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def current_versions(label: str = "") -> dict[str, Any]:
+    """The versions this installation's pipeline writes into a result's ``extraction`` block."""
+    from ..pipeline import _extraction
+
+    ext = _extraction(0.0)
+    ext.pop("seconds", None)
+    if label:
+        ext["pipeline_version"] = f"{ext.get('pipeline_version')}+{label}"
+    return ext
+
+
+def _run_key(run: ExtractionRun) -> str:
+    return version_key({"pipeline_version": run.pipeline_version, "extractors": run.extractors, "models": run.models})
+
+
+def unchanged_run(session: Session, *, sha256: str, key: str) -> tuple[int, int] | None:
+    """(document id, run id) when the file's newest finished run has these versions."""
+    doc = session.scalar(select(Document).where(Document.sha256 == sha256))
+    if doc is None:
+        return None
+    run = session.scalar(
+        select(ExtractionRun).where(ExtractionRun.document_id == doc.id, ExtractionRun.status.in_((RunStatus.DONE, RunStatus.FAILED)))
+        .order_by(ExtractionRun.id.desc()).limit(1)
+    )  # fmt: skip
+    if run is None or _run_key(run) != key:
+        return None
+    if run.status == RunStatus.FAILED and run.error_code in RETRY_CODES:
+        return None
+    return doc.id, run.id
+
+
+def start_batch(session: Session, *, inputs: list[str], options: dict[str, Any], versions: dict[str, Any]) -> int:
+    b = BatchRun(status="running", inputs=inputs, options=options, version_key=version_key(versions), versions=versions)
+    session.add(b)
+    session.flush()
+    return b.id
+
+
+def record_item(session: Session, *, batch_id: int, source: str, status: str, sha256: str | None = None, size: int | None = None,
+                reason: str | None = None, message: str | None = None, document_id: int | None = None, run_id: int | None = None) -> int:  # fmt: skip
+    it = BatchItem(batch_id=batch_id, source=source, sha256=sha256, size=size, status=status, reason=reason, message=message,
+                   document_id=document_id, run_id=run_id, conflicts=0)  # fmt: skip
+    session.add(it)
+    session.flush()
+    return it.id
+
+
+def store_result(
+    session: Session, *, item_id: int, file_name: str, fmt: str | None, result: dict[str, Any], error: tuple[str, str] | None,
+    seconds: float, pages: int | None, peak_rss_mb: float | None, recheck: Any = None, diff: Any = None,
+) -> BatchItem:
+    """The outcome of one batch item: a new extraction run (a new document when the bytes are new),
+    the diff against the document's previous machine record and the conflicts with corrections."""
+    item = session.get(BatchItem, item_id)
+    assert item is not None and item.sha256 is not None
+    doc, run = add_document(session, sha256=item.sha256, file_name=file_name, size=item.size or 0, fmt=(fmt or "unknown")[:16], unit=None, user=None)
+    previous = None
+    if run is None:  # a known document: re-processing adds a run
+        prev_run = session.get(ExtractionRun, doc.current_run_id) if doc.current_run_id else None
+        previous = prev_run.result if prev_run is not None else None
+        item.previous_run_id = doc.current_run_id
+        run = ExtractionRun(document_id=doc.id, status=RunStatus.QUEUED)
+        session.add(run)
+        session.flush()
+    start_run(session, run_id=run.id)
+    finish_run(session, run_id=run.id, result=result, error=error, seconds=seconds, recheck=recheck)
+    item.document_id, item.run_id = doc.id, run.id
+    item.status = "failed" if error else "done"
+    item.reason, item.message = (error[0], error[1][:2000]) if error else (None, None)
+    item.seconds, item.pages, item.peak_rss_mb = round(seconds, 3), pages, peak_rss_mb
+    if previous is not None and diff is not None and not error:
+        item.changes = diff(previous, result)
+    if doc.current_run_id == run.id:
+        item.conflicts = len(conflicts_of(session, doc=doc))
+    item.updated_at = utcnow()
+    return item
+
+
+def finish_batch(session: Session, *, batch_id: int, counts: dict[str, Any]) -> None:
+    b = session.get(BatchRun, batch_id)
+    assert b is not None
+    b.status, b.finished_at, b.counts = "done", utcnow(), counts
+
+
+def item_rows(session: Session, *, batch_id: int) -> list[dict[str, Any]]:
+    out = []
+    for it in session.scalars(select(BatchItem).where(BatchItem.batch_id == batch_id).order_by(BatchItem.id)):
+        out.append({c.name: getattr(it, c.name) for c in BatchItem.__table__.columns})
+    return out
