@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, models
 from .document import Document
 from .errors import JixiaoError
 from .extract import EXTRACTORS, ExtractOptions, extract_records
@@ -31,7 +31,7 @@ def _document_block(doc: Document) -> dict[str, Any]:
 
 
 def _extraction(seconds: float) -> dict[str, Any]:
-    return {"pipeline_version": __version__, "extractors": list(EXTRACTORS), "models": [], "seconds": round(seconds, 3)}
+    return {"pipeline_version": __version__, "extractors": list(EXTRACTORS), "models": models.used(), "seconds": round(seconds, 3)}
 
 
 def result_for_document(doc: Document, options: ExtractOptions | None = None, *, started: float | None = None) -> dict[str, Any]:

@@ -21,6 +21,12 @@ from .lexicon import strip_label
 from .prose_indicators import prose_indicators
 from .meta import VERSION as META_VERSION
 from .meta import extract_meta
+from .doctype import VERSION as DOCTYPE_VERSION
+from .doctype import classify as classify_doc_type_content
+from .problems import VERSION as PROBLEMS_VERSION
+from .problems import extract_problems
+from .sections import VERSION as SECTIONS_VERSION
+from .sections import find_sections, section_dicts
 from .score import VERSION as SCORE_VERSION
 from .score import extract_score
 from .stream import Tok, build_stream
@@ -35,6 +41,9 @@ EXTRACTORS = [
     {"name": "indicators", "version": INDICATORS_VERSION},
     {"name": "score", "version": SCORE_VERSION},
     {"name": "checks", "version": CHECKS_VERSION},
+    {"name": "doctype", "version": DOCTYPE_VERSION},
+    {"name": "sections", "version": SECTIONS_VERSION},
+    {"name": "problems", "version": PROBLEMS_VERSION},
 ]
 
 
@@ -81,20 +90,26 @@ def extract_records(doc: Document, options: ExtractOptions | None = None) -> lis
         amounts = extract_amounts(ctx, part, reading)
         prose = [t for t in part if t.i not in reading.consumed]
         meta = extract_meta(ctx, part)
+        if len(parts) == 1:  # one report: its whole text tells its type (a part of a stacked table export does not)
+            typ, conf, _how = classify_doc_type_content(doc.text, meta["doc_type"], meta["doc_type_confidence"])
+            meta["doc_type"], meta["doc_type_confidence"] = typ, conf
         budget = extract_budget(ctx, reading.funds, amounts, prose)
         fy = (meta.get("fiscal_year") or {}).get("value")
         indicators = indicator_dicts(ctx, reading.indicators, fiscal_year=fy)
         if not indicators:  # a narrative report: the indicators its sentences state
             indicators = prose_indicators(ctx, prose, table_names=set(), fiscal_year=fy, first_id=1)
         score = extract_score(ctx, reading.indicators, budget, prose, options.grade_scheme)
+        sections = find_sections(doc, part)
+        problems, measures = extract_problems(ctx, part, sections, meta["doc_type"], indicators)
         rec: dict[str, Any] = {
             "meta": meta,
             "budget": budget,
             "amounts": [amount_dict(ctx, a, n + 1) for n, a in enumerate(amounts)],
             "indicators": indicators,
             "score": score,
-            "problems": [],
-            "measures": [],
+            "sections": section_dicts(sections),
+            "problems": problems,
+            "measures": measures,
         }
         rec["validations"] = run_checks(rec, doc, options)
         records.append(rec)

@@ -9,7 +9,7 @@ scores 0.1 points, rates 0.01 percentage points after rounding to the precision 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..document import Document
