@@ -15,6 +15,8 @@ from extractor.settings import Settings
 
 from . import errors
 from .routes import documents, exports, users
+from .routes import review as review_routes
+from .web import router as review_page
 from .service import Service
 
 __all__ = ["create_app"]
@@ -100,6 +102,8 @@ def create_app(settings: Settings | None = None, *, warm: bool = True, on_start:
     errors.install(app)
     for r in (documents.router, exports.router, users.router):
         app.include_router(r)
+    app.include_router(review_routes.router)  # the review page's JSON (issue #7)
+    app.include_router(review_page)  # the review page itself at /review
     limit = int(settings.max_request_mb * 2**20)
     app.add_middleware(BodyLimit, limit=limit)
     return app

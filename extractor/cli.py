@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import JixiaoError
@@ -123,6 +124,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .evaluate import evaluate, format_report
 
     corpus = Path(args.corpus)
+    if any(corpus.glob("*.gold.json")) or args.labels:  # issue #5: problems, measures, sections, document type
+        return _eval_labelled(args, corpus, Path(args.labels) if args.labels else None)
     if not (corpus / "gold").is_dir() and not (corpus / "MANIFEST.tsv").exists():
         _err(f"{corpus}: not a labelled corpus (no gold/ and no MANIFEST.tsv)")
         return EXIT_USAGE
@@ -136,10 +139,57 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if default_gold.is_dir():
             extra.append(str(default_gold))
     rep = evaluate(corpus, split_file=split, extra_gold=extra, verbose=args.verbose)
+    labels = Path(__file__).resolve().parent.parent / "corpora" / f"{corpus.name}-labels"
+    fails: list[str] = []
+    if labels.is_dir() and any(labels.glob("*.json")):  # issue #5 labels kept apart from the corpus
+        from .eval_labelled import check_minimums, evaluate_labelled
+
+        rep["labelled"] = evaluate_labelled(corpus, labels, verbose=True)
+        fails = check_minimums(rep["labelled"], args.min or [])
+    elif args.min:
+        fails = [f"--min: {corpus} has no issue-#5 labels (give --labels DIR)"]
     if args.json:
         print(json.dumps(rep, ensure_ascii=False, indent=1))
     else:
         sys.stdout.write(format_report(rep))
+        if "labelled" in rep:
+            from .eval_labelled import format_labelled
+
+            sys.stdout.write("\n" + format_labelled(rep["labelled"]))
+    for f in fails:
+        _err(f"below threshold: {f}")
+    return EXIT_FAILED if fails else EXIT_OK
+
+
+def _eval_labelled(args: argparse.Namespace, corpus: object, labels: object) -> int:
+    from .eval_labelled import check_minimums, evaluate_labelled, format_labelled
+
+    rep = evaluate_labelled(corpus, labels, verbose=True)  # type: ignore[arg-type]
+    if not rep["splits"]["all"]["documents"]:
+        _err(f"{corpus}: no labelled document found")
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(rep, ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(format_labelled(rep))
+    fails = check_minimums(rep, args.min or [])
+    for f in fails:
+        _err(f"below threshold: {f}")
+    return EXIT_FAILED if fails else EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from .train import train
+
+    t0 = time.perf_counter()
+    try:
+        cards = train(args.corpora, args.out, log=print, **({"gen_n": 0, "gen_test_n": 0} if args.no_generated else {}))
+    except ValueError as e:
+        _err(str(e))
+        return EXIT_USAGE
+    print(f"wrote {len(cards)} models to {args.out} in {time.perf_counter() - t0:.1f} s")
     return EXIT_OK
 
 
@@ -211,6 +261,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             except JixiaoError as e:
                 _err(f"not loaded: {e}")
         print(f"jixiao {__version__} serving at {url}  (API documentation: {url}/docs)", flush=True)
+        print(f"review page (审核页面): {url}/review  (log in with a token)", flush=True)
         if files:
             print(f"loaded {loaded} of {len(files)} file(s); extraction runs in the background", flush=True)
         if args.reviewer_token:
@@ -222,13 +273,39 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from .batch import run_batch
+    from .batch.report import write_report
+
+    if args.workers is not None and args.workers < 1:
+        _err("--workers must be at least 1")
+        return EXIT_USAGE
+    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        _err(f"--scheduler {args.scheduler!r}: give the Dask scheduler's address, e.g. tcp://host:8786")
+        return EXIT_USAGE
+    try:
+        summary = run_batch(args.paths, settings, workers=args.workers, scheduler=args.scheduler, reprocess=args.reprocess)
+    except JixiaoError as e:  # the store, the models or the cluster: nothing to process with
+        _err(str(e))
+        return EXIT_FAILED
+    except OSError as e:  # e.g. the Dask scheduler is not reachable
+        _err(f"batch: {type(e).__name__}: {e}")
+        return EXIT_FAILED
+    sys.stdout.write(summary.text())
+    if args.out:
+        print(f"wrote {write_report(summary, args.out)}")
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] = {
     "parse": ("Parse a report into the Document model (JSON, normalised text or markdown).", cmd_parse),
     "extract": ("Extract the structured record(s) of each report (SCHEMA.md).", cmd_extract),
     "eval": ("Score extraction against a labelled corpus, field by field.", cmd_eval),
+    "train": ("Rebuild the models in models/ (document type, problems, measures) from corpora/, reproducibly.", cmd_train),
     "serve": ("Run the service (HTTP API, OpenAPI at /docs) on the store in JIXIAO_DATA_DIR / JIXIAO_DATABASE_URL.", cmd_serve),
     "user": ("Manage API users: 'user add NAME --role unit|reviewer|admin [--unit UNIT]' prints a token.", cmd_user),
     "db": ("Store maintenance: 'db upgrade' applies the database migrations.", cmd_db),
+    "batch": ("Re-process folders and zip archives into the store: resumable, isolated, parallel (local or Dask).", cmd_batch),
 }
 
 
@@ -271,12 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
         elif name == "db":
             ds = p.add_subparsers(dest="action", metavar="ACTION", required=True)
             ds.add_parser("upgrade", help="apply the migrations shipped with jixiao")
+        elif name == "batch":
+            p.add_argument("paths", nargs="+", metavar="PATH", help="report files, folders (recursive) and zip archives")
+            p.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: JIXIAO_WORKERS)")
+            p.add_argument("--scheduler", metavar="ADDR", help="run on a Dask distributed cluster, e.g. tcp://host:8786")
+            p.add_argument("--reprocess", action="store_true", help="process files again even when their bytes and versions are unchanged")
+            p.add_argument("--out", metavar="XLSX", help="write the batch report (files, reasons, changes) to this workbook")
         elif name == "eval":
             p.add_argument("corpus", nargs="?", default="../shared/corpora/real-dev", help="a corpus directory with gold/*.json and/or MANIFEST.tsv (default: %(default)s)")
             p.add_argument("--split", metavar="TOML", help="which documents are development (default: corpora/<corpus>-split.toml when present)")
             p.add_argument("--gold", action="append", metavar="DIR", help="more gold files for the corpus's documents (default: corpora/<corpus>-gold-heldout when present)")
             p.add_argument("--json", action="store_true", help="the report as JSON")
             p.add_argument("-v", "--verbose", action="store_true", help="list every miss per document")
+            p.add_argument("--labels", metavar="DIR", help="issue-#5 gold files (NNN.json) for the corpus's documents (default: corpora/<corpus>-labels when present)")
+            p.add_argument("--min", action="append", metavar="FIELD=VALUE", help="exit 1 when FIELD (problems, measures, problem_categories, measure_categories, sections: F1; doc_type: accuracy) is below VALUE on the test split")
+        elif name == "train":
+            root = Path(__file__).resolve().parent.parent
+            p.add_argument("--corpora", default=str(root / "corpora"), metavar="DIR", help="corpora directory (reportgen.py, labelled/) (default: %(default)s)")
+            p.add_argument("--out", default=str(root / "models"), metavar="DIR", help="where the models and their cards go (default: %(default)s)")
+            p.add_argument("--no-generated", action="store_true", help="train on the hand-labelled train split only (not the committed models' recipe)")
     return ap
 
 

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     upload_formats: str = Field("pdf,docx,doc,xlsx,xls,txt,html", description="Formats (detected from the bytes) the service accepts, comma-separated.")
     low_confidence: float = Field(0.8, ge=0, le=1, description="A record with a field below this confidence is listed by ?low_confidence=true.")
     page_dpi: int = Field(110, ge=36, le=300, description="Resolution of the page images served for review.")
+    # batch re-processing (issue #8)
+    pipeline_label: str = Field("", max_length=40, pattern=r"^[0-9A-Za-z._-]*$", description="Appended to the pipeline version a batch records (e.g. after editing a lexicon): files last processed under another label are re-processed.")
 
     def sqlalchemy_url(self) -> str:
         """The store's database URL: JIXIAO_DATABASE_URL, else a SQLite file under the data directory."""
