@@ -1126,6 +1126,8 @@ def build_bureau_summary(ctx: Ctx, b: DocBuilder) -> str:
     issuer = f"{ctx.region}财政局"
     title = r.choice([f"{issuer}{ctx.year}年度预算绩效管理工作总结", f"{ctx.region}{ctx.year}年预算绩效管理工作情况说明", f"关于{ctx.year}年度全{ctx.region[-1]}预算绩效管理工作情况的报告"])
     b.title(title)
+    if r.random() < 0.4:  # a summary that opens with the year's work, item by item (事前评估, 目标审核 …)
+        return _bureau_summary_items(ctx, b, issuer, title)
     b.h1(r.choice(["主要工作开展情况", "工作开展情况", "基本情况"]), "basic_info")
     b.para([Seg(f"{ctx.year}年，全{ctx.region[-1]}共{r.randint(50, 300)}个预算单位开展了项目支出绩效自评，涉及项目{r.randint(200, 1500)}个、资金{ctx.money(10000, 900000)}。"
                 f"{issuer}选取{r.randint(5, 20)}个项目和{r.randint(3, 12)}个部门开展财政重点评价，涉及资金{ctx.money(3000, 90000)}。")])
@@ -1146,10 +1148,86 @@ def build_bureau_summary(ctx: Ctx, b: DocBuilder) -> str:
     return title
 
 
+def _bphrase(ctx: Ctx, path: str) -> str:
+    """A bank entry with {yr} as the document's own year (a bureau writes about its year)."""
+    return ctx.fill(ctx.pick_fresh(path).replace("{yr}", str(ctx.year)))
+
+
+def _bureau_summary_items(ctx: Ctx, b: DocBuilder, issuer: str, title: str) -> str:
+    r = ctx.rng
+    b.para([Seg(_bphrase(ctx, "bureau.summary_opening") + "。")])
+    items = []
+    for i in range(r.randint(3, 5)):
+        items.append(f"{_cn(i)}是{_bphrase(ctx, 'bureau.summary_item')}。")
+    for w in (items if r.random() < 0.7 else ["".join(items)]):
+        b.para([Seg(w)])
+    if r.random() < 0.6:
+        pool = ("P01", "P03", "P04", "P06", "P07", "P09", "P10", "P12", "P13", "P14")
+        ps = problems_section(ctx, b, heading=r.choice(["存在的问题", "存在的不足", "当前存在的问题"]), cats=_pick_categories(ctx, r.randint(2, 4), pool), null_p=0)
+        measures_section(ctx, b, ps, heading=r.choice(["下一步工作计划", "下一步工作打算", "下一步工作安排"]), lead_bank="measure.common.lead_dept", null_p=0)
+    b.sign(issuer, ctx.cn_date())
+    return title
+
+
+def _circular_table(ctx: Ctx, b: DocBuilder, grade: bool = True) -> None:
+    r = ctx.rng
+    head = r.choice([["序号", "项目名称", "主管部门", "资金（万元）", "等级"], ["序号", "项目名称", "主管部门", "涉及资金（万元）", "评价得分", "评价等级"]])
+    rows = [head]
+    for i in range(r.randint(3, 6)):
+        d = r.choice(DOMAINS)
+        row = [str(i + 1), r.choice(d["projects"]), ctx.region + d["dept"], str(Decimal(str(round(r.uniform(10, 900), 2))))]
+        if len(head) == 6:
+            row.append(str(r.randint(62, 97)))
+        row.append(r.choice("优良中差"))
+        rows.append(row)
+    b.table(rows)
+
+
 def build_bureau_circular(ctx: Ctx, b: DocBuilder) -> str:
+    """The finance bureau's notices and 通报 (DOMAIN §1.3(i)): evaluation or spot-check results,
+    a notice issuing rules, a notice launching a round of work, a publication of results."""
     r = ctx.rng
     ctx.scope = "region_wide"
     issuer = f"{ctx.region}财政局"
+    v = r.random()
+    if v < 0.2:
+        rules = ctx.pick("bureau.rules")
+        title = f"关于印发《{ctx.region}{rules}》的通知"
+        b.title(title)
+        b.line(f"{ctx.region[0]}财绩〔{ctx.year}〕{r.randint(1, 30)}号")
+        b.line(r.choice(["各乡镇人民政府、各预算部门：", "各预算单位：", "区直各部门、各街道办事处："]))
+        b.para([Seg(f"{ctx.pick('bureau.notice_purpose')}，我局制定了《{ctx.region}{rules}》，现印发给你们，请认真贯彻执行。")])
+        b.para([Seg(ctx.pick("bureau.notice_close") + "。")])
+        b.line(f"附件：{ctx.region}{rules}")
+        b.sign(issuer, ctx.cn_date(ctx.year))
+        return title
+    if v < 0.4:
+        task = ctx.pick("bureau.round_task")
+        title = r.choice([f"关于开展{ctx.year - 1}年度{task}工作的通知", f"关于做好{ctx.year}年{task}工作的通知"])
+        b.title(title)
+        b.line(r.choice(["各乡镇街道、区直各部门：", "各预算单位：", "各主管部门："]))
+        b.para([Seg(f"{ctx.pick('bureau.notice_purpose')}，现就做好{task}工作通知如下。")])
+        b.h1(r.choice(["工作范围", "自评范围", "实施范围"]), "other")
+        b.para([Seg(f"{ctx.year - 1}年度使用财政资金的项目均应纳入{task}范围，部门整体支出同步开展。")])
+        b.h1(r.choice(["时间安排", "工作步骤", "进度安排"]), "other")
+        b.para([Seg(f"各单位应于{ctx.year}年{r.randint(3, 9)}月{r.randint(10, 30)}日前完成，并通过预算管理一体化系统报送相关材料。")])
+        b.h1(r.choice(["工作要求", "有关要求"]), "other")
+        b.para([Seg(r.choice(["各单位要高度重视，明确专人负责，按时完成各项工作。", "工作结果将作为以后年度预算安排的参考依据。"])
+                    + r.choice(["对未按时报送的单位，将予以通报。", "联系人：绩效管理股。"]))])
+        b.sign(issuer, ctx.cn_date(ctx.year))
+        return title
+    if v < 0.6:
+        title = r.choice([f"{ctx.year}年度财政重点绩效评价结果公开", f"关于公开{ctx.year}年度重点绩效评价结果的公告",
+                          f"{ctx.region}财政局{ctx.year}年度预算绩效评价结果公示"])
+        b.title(title)
+        b.para([Seg(_bphrase(ctx, "bureau.publication_lead") + "。")])
+        if r.random() < 0.7:
+            _circular_table(ctx, b)
+        b.para([Seg(ctx.pick("bureau.publication_close") + "。")])
+        if r.random() < 0.5:
+            b.line(f"附件：{ctx.year}年度财政重点绩效评价报告")
+        b.sign(issuer, ctx.cn_date())
+        return title
     title = r.choice([f"关于{ctx.year}年度项目支出绩效自评抽查情况的通报", f"关于{ctx.year}年度财政重点绩效评价结果的通报"])
     b.title(title)
     b.line(f"{ctx.region[0]}财绩〔{ctx.year + 1}〕{r.randint(1, 40)}号")
@@ -1158,11 +1236,7 @@ def build_bureau_circular(ctx: Ctx, b: DocBuilder) -> str:
     b.h1("基本情况", "basic_info")
     b.others("process", k=1)
     b.h1(r.choice(["抽查结果", "评价结果"]), "evaluation")
-    rows = [["序号", "项目名称", "主管部门", "资金（万元）", "等级"]]
-    for i in range(r.randint(3, 6)):
-        d = r.choice(DOMAINS)
-        rows.append([str(i + 1), r.choice(d["projects"]), ctx.region + d["dept"], str(Decimal(str(round(r.uniform(10, 900), 2)))), r.choice("优良中差")])
-    b.table(rows)
+    _circular_table(ctx, b)
     ps = problems_section(ctx, b, heading=r.choice(["发现的主要问题", "存在的主要问题", "发现的问题"]), null_p=0)
     measures_section(ctx, b, ps, heading=r.choice(["整改要求", "有关要求", "工作要求"]), lead_bank="measure.common.lead_circular", null_p=0)
     b.sign(issuer, ctx.cn_date())
@@ -1207,36 +1281,46 @@ def build_audit(ctx: Ctx, b: DocBuilder) -> str:
 
 
 def build_other(ctx: Ctx, b: DocBuilder) -> str:
-    """Peripheral documents: a meeting notice, a notice issuing rules, a notice launching the
-    self-evaluation round. Their 要求 are instructions, not measures against found problems."""
+    """Peripheral documents that are not budget-performance documents: a meeting notice, a news
+    item, a procurement result announcement, a unit's request. (The bureau's notices issuing
+    rules or launching a round of work are bureau_circular.) Their 要求 are instructions, not
+    measures against found problems."""
     r = ctx.rng
     ctx.scope = "region_wide"
     variant = r.random()
     issuer = f"{ctx.region}财政局"
-    if variant < 0.33:
-        rules = r.choice(["绩效评价管理办法", "预算绩效目标管理暂行办法", "转移支付资金预算绩效管理办法", "事前绩效评估管理办法"])
-        title = f"关于印发《{ctx.region}{rules}》的通知"
+    if variant < 0.25:
+        news = ctx.pick("peripheral.news_title")
+        title = f"{ctx.region}{news}"
         b.title(title)
-        b.line(f"{ctx.region[0]}财绩〔{ctx.year}〕{r.randint(1, 30)}号")
-        b.line("各乡镇人民政府、各预算部门：")
-        b.para([Seg(f"为加快建成全方位、全过程、全覆盖的预算绩效管理体系，根据上级有关规定，我局制定了《{ctx.region}{rules}》，现印发给你们，请认真贯彻执行。")])
-        b.para([Seg(r.choice(["执行中遇到的问题，请及时向我局反馈。", "本办法自印发之日起施行。", "请各单位结合实际，认真抓好落实。"]))])
-        b.line(f"附件：{ctx.region}{rules}")
-        b.sign(issuer, ctx.cn_date(ctx.year))
+        b.line(f"发布时间：{ctx.year}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}  来源：{r.choice(['办公室', '综合股', issuer])}")
+        b.para([Seg(f"{ctx.year}年{r.randint(1, 12)}月{r.randint(1, 28)}日，{ctx.region}{news}。"
+                    + ctx.phrase("peripheral.news_body") + "。" + ctx.phrase("peripheral.news_body") + "。")])
+        if r.random() < 0.5:
+            b.para([Seg(ctx.phrase("peripheral.news_body") + "。")])
         return title
-    if variant < 0.66:
-        title = f"关于开展{ctx.year - 1}年度预算项目支出绩效自评工作的通知"
+    if variant < 0.45:
+        what = ctx.pick("peripheral.procure_what")
+        title = f"{ctx.region}{ctx.pick('peripheral.procure_item') if r.random() < 0.5 else ''}{what}采购{r.choice(['中标结果公告', '成交结果公告', '中标（成交）结果公告'])}"
         b.title(title)
-        b.line("各乡镇街道、区直各部门：")
-        b.para([Seg(f"为深入贯彻落实全面实施预算绩效管理的要求，现就做好{ctx.year - 1}年度绩效自评工作通知如下。")])
-        b.h1("自评范围", "other")
-        b.para([Seg(f"{ctx.year - 1}年度使用财政资金的所有项目均应开展绩效自评，部门整体支出同步开展自评。")])
-        b.h1("时间安排", "other")
-        b.para([Seg(f"各单位应于{ctx.year}年{r.randint(3, 5)}月{r.randint(10, 30)}日前完成自评，并通过预算管理一体化系统报送自评表和自评报告。")])
-        b.h1(r.choice(["工作要求", "有关要求"]), "other")
-        b.para([Seg(r.choice(["各单位要高度重视，明确专人负责，按时完成自评工作。", "自评结果将作为以后年度预算安排的参考依据。"])
-                    + r.choice(["对未按时报送的单位，将予以通报。", "联系人：绩效管理股。"]))])
-        b.sign(issuer, ctx.cn_date(ctx.year))
+        b.h1("项目编号", "other")
+        b.line(f"{ctx.region[0]}CG-{ctx.year}-{r.randint(100, 999)}")
+        b.h1("项目名称", "other")
+        b.line(f"{ctx.region}{what}")
+        b.h1(r.choice(["中标信息", "成交信息"]), "other")
+        b.line(f"供应商名称：{r.choice(FIRMS)}  中标金额：{ctx.money(5, 300)}")
+        b.h1("公告期限", "other")
+        b.line("自本公告发布之日起1个工作日。")
+        b.sign(f"采购人：{r.choice([issuer, ctx.unit])}", ctx.cn_date(ctx.year))
+        return title
+    if variant < 0.6:
+        what = ctx.pick("peripheral.request_what")
+        title = f"关于申请{what}的请示"
+        b.title(title)
+        b.line(f"{ctx.region}财政局：")
+        b.para([Seg(ctx.pick("peripheral.request_reason") + f"。为保障工作正常开展，特申请{what}{ctx.money(5, 200)}。")])
+        b.para([Seg("妥否，请批示。")])
+        b.sign(ctx.unit, ctx.cn_date(ctx.year))
         return title
     topic = r.choice(["预算绩效管理业务培训会议", "绩效自评工作布置会", "财政重点评价工作推进会"])
     title = f"关于召开{ctx.year}年度{topic}的通知"
@@ -1354,7 +1438,8 @@ def _choose_type(rng: random.Random, index: int) -> str:
     # cycle through all types first so every type appears, then weighted by frequency
     if index < len(DOC_TYPES):
         return DOC_TYPES[index]
-    weights = {"self_eval_project": 6, "self_eval_dept": 3, "monitoring_project": 3, "key_evaluation_third_party": 2}
+    weights = {"self_eval_project": 6, "self_eval_dept": 3, "monitoring_project": 3, "key_evaluation_third_party": 2,
+               "bureau_summary": 2, "bureau_circular": 2, "other": 2}
     return rng.choices(DOC_TYPES, [weights.get(t, 1) for t in DOC_TYPES])[0]
 
 

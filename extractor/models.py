@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import EnvironmentProblem
 
-__all__ = ["MODEL_DIR", "MODEL_NAMES", "LinearCalibrated", "Model", "ModelError", "get", "model_dir", "pick_codes", "set_model_dir", "unpack", "used"]
+__all__ = ["MODEL_DIR", "MODEL_NAMES", "LinearCalibrated", "Model", "ModelError", "Stacked", "get", "model_dir", "pick_codes", "set_model_dir", "unpack", "used", "word_features"]
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_NAMES = ("doctype", "sentence", "problem_categories", "measure_categories")
@@ -129,7 +129,33 @@ def _load(name: str) -> Model | None:
 
 
 PACK_FORMAT = "jixiao-linear-1"
+PACK_FORMAT_WORDS = "jixiao-linear-2"  # + a jieba word-feature block beside the character n-grams
 SEP = "\x1f"
+
+
+def word_features(text: str) -> list[str]:
+    """Word unigrams and bigrams of ``text`` (jieba with the domain dictionary, numbers whole,
+    punctuation and spaces dropped): the second feature block of the classifiers."""
+    from .nlp.segment import cut
+
+    words = [w for w in cut(text) if w.strip() and (w[0].isalnum() or len(w) > 1)]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+class Stacked:
+    """Character n-gram TF-IDF and word TF-IDF side by side (one sparse row per text), the word
+    block scaled by ``weight``."""
+
+    def __init__(self, char: Any, word: Any, weight: float = 1.0) -> None:
+        self.char = char
+        self.word = word
+        self.weight = weight
+
+    def transform(self, texts: Any) -> Any:
+        import scipy.sparse as sp
+
+        texts = list(texts)
+        return sp.hstack([self.char.transform(texts), self.word.transform(texts) * self.weight], format="csr")
 
 
 def unpack(data: dict[str, Any]) -> dict[str, Any]:
@@ -138,12 +164,17 @@ def unpack(data: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if data.get("format") != PACK_FORMAT:
+    if data.get("format") not in (PACK_FORMAT, PACK_FORMAT_WORDS):
         raise ModelError(f"unknown model format {data.get('format')!r}; rebuild with `jixiao train`")
     terms = data["terms"].split(SEP)
-    vec = TfidfVectorizer(analyzer="char", ngram_range=tuple(data["ngram_range"]), sublinear_tf=True, dtype=np.float32,
-                          vocabulary={t: i for i, t in enumerate(terms)})
+    vec: Any = TfidfVectorizer(analyzer="char", ngram_range=tuple(data["ngram_range"]), sublinear_tf=True, dtype=np.float32,
+                               vocabulary={t: i for i, t in enumerate(terms)})
     vec.idf_ = data["idf"]
+    if data["format"] == PACK_FORMAT_WORDS:
+        wterms = data["word_terms"].split(SEP)
+        wvec = TfidfVectorizer(analyzer=word_features, sublinear_tf=True, dtype=np.float32, vocabulary={t: i for i, t in enumerate(wterms)})
+        wvec.idf_ = data["word_idf"]
+        vec = Stacked(vec, wvec, float(data["word_weight"]))
     lin = LinearCalibrated(data["weights"], data["intercept"], data["a"], data["b"], data["mode"])
     return {"vectorizer": vec, "classifier": lin, "labels": data["labels"].split(SEP)}
 

@@ -80,3 +80,12 @@ def test_spacy_spans_map_back_into_document_text(tmp_path):
     ha = annotate(head.text, base=head.span[0])
     assert any(h.label == "SECTION" and h.id == "problems" and doc.text[h.start : h.end] == "存在的问题" for h in ha.spans)
     assert "预算执行率" in a.words
+
+
+def test_word_features_keep_domain_words_and_add_bigrams():
+    from extractor.models import word_features
+
+    feats = word_features("全年执行率为98.75%，年初预算数已下达。")
+    assert {"执行率", "年初预算数", "98.75%"} <= set(feats)
+    assert "执行率 为" in feats or any(f.startswith("执行率 ") for f in feats)  # word bigrams beside the words
+    assert "，" not in feats and "。" not in feats  # punctuation is no feature

@@ -208,3 +208,49 @@ def test_extraction_lists_the_models_it_used(report):
     for m in res["extraction"]["models"]:
         assert len(m["sha256"]) == 64 and m["version"] and m["task"]
     assert {e["name"] for e in res["extraction"]["extractors"]} >= {"problems", "sections", "doctype"}
+
+
+# -- document type: how the title rules and the classifier combine (issue #5 follow-up) ---------
+
+def _doc_type(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return process_file(path, isolate=False)["records"][0]["meta"]["doc_type"]
+
+
+def test_a_report_quoting_the_notice_that_launched_it_is_no_circular(tmp_path):
+    # the title is a report's, the opening quotes a bureau notice (关于开展…的通知, 关于印发…办法的通知)
+    opening = ("根据县财政局《关于开展2023年度项目支出绩效自评工作的通知》（X财绩〔2024〕3号）和《关于印发预算绩效评价管理办法的通知》要求，"
+               "我局组织人员对2023年度项目支出开展了绩效自评，现将有关情况报告如下。")
+    body = ("一、项目基本情况\n项目年初预算120万元，全年支出118万元，执行率98.3%。\n二、绩效目标完成情况\n各项指标均已完成。\n"
+            "三、存在的问题\n档案资料归档不够及时。\n四、改进措施\n建立档案管理制度，及时归档。\n")
+    titled = f"某县农业农村局关于2023年度项目绩效自评工作的报告\n县财政局：\n{opening}\n{body}"
+    assert _doc_type(tmp_path, "a.txt", titled) == "self_eval_project"
+    dept = f"某县教育局2023年度部门整体支出绩效评价自评报告\n{opening}\n{body}"
+    assert _doc_type(tmp_path, "b.txt", dept) == "self_eval_dept"
+
+
+def test_a_circular_under_a_running_report_header_stays_a_circular(tmp_path):
+    text = ("某县教育局2023年度绩效报告\n某县财政局2023年度财政重点绩效评价结果公示\n"
+            "我局委托第三方机构对5个项目开展了重点绩效评价，现将评价结果公布。\n"
+            "序号\t项目名称\t主管部门\t资金（万元）\t等级\n1\t农村公路养护\t某县交通运输局\t320.5\t良\n2\t学生资助\t某县教育局\t88\t优\n"
+            "对评价结果有异议的，可在公示期内向我局反馈。\n某县财政局\n2024年6月3日\n")
+    assert _doc_type(tmp_path, "c.txt", text) == "bureau_circular"
+
+
+def test_title_genre_reads_the_last_word_of_the_title():
+    from extractor.extract.doctype import title_genre
+
+    assert title_genre("关于2023年度项目支出绩效自评抽查情况的通报\n各预算单位：\n…")[1] == "notice"
+    assert title_genre("发布时间：2024-03-01 来源：办公室\n某区财政局2023年度预算绩效管理工作总结\n")[1] == "report"
+    # a running header that names a report above a notice's title: the genre is left open
+    assert title_genre("某局2023年度绩效报告\n关于召开绩效培训会议的通知\n") == ("", "")
+    assert title_genre("一、基本情况\n项目年初预算100万元。\n") == ("", "")
+
+
+def test_a_department_wide_monitoring_table_is_not_made_a_project_one(tmp_path):
+    text = ("部门整体支出绩效运行监控表（2023年1-6月）\n部门名称：某县水利局    单位：万元\n"
+            "资金来源\t年初预算数\t全年预算数\t1-6月执行数\t执行率\t全年预计执行数\n年度资金总额\t1200\t1180\t560\t47.46%\t1150\n"
+            "一级指标\t二级指标\t三级指标\t年度指标值\t1-6月执行情况\t全年预计完成情况\t完成目标可能性\t原因说明\t纠偏措施\n"
+            "产出指标\t数量指标\t河道巡查次数\t≥120次\t已完成52次\t预计完成\t确定能\t\t\n")
+    assert _doc_type(tmp_path, "d.txt", text) == "monitoring_dept"

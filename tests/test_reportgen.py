@@ -270,3 +270,20 @@ def test_holdout_share_and_disjointness() -> None:
     assert [f for f in train_frags if f in test_text] == []
     # positive control: the test split does use its own held-out wording
     assert sum(f in test_text for f in test_frags) > len(test_frags) // 3
+
+
+def test_the_bureaus_notices_are_circulars_and_other_is_not_the_bureaus_performance_work() -> None:
+    """DOMAIN §1.3(i): the finance bureau's notices and 通报 (issuing rules, launching a round of
+    work, publishing results) are bureau_circular; `other` is left for documents that are not
+    budget-performance documents of the bureau (a meeting notice, a news item, a procurement
+    announcement, a unit's request)."""
+    for split in ("train", "test"):
+        docs = list(rg.iter_documents(split, 260))
+        circ = [d.gold["records"][0]["meta"]["title"] for d in docs if d.doc_type == "bureau_circular"]
+        other = [d.gold["records"][0]["meta"]["title"] for d in docs if d.doc_type == "other"]
+        assert circ and other
+        assert any(re.search(r"关于(?:印发|開展|开展|做好|印發)", t) for t in circ), circ
+        assert any(re.search(r"公[开示開]|公告", t) for t in circ), circ
+        assert not any(re.search(r"关于(?:印发|开展|做好)|關於(?:印發|開展|做好)", t) for t in other), other
+        summaries = [d.text for d in docs if d.doc_type == "bureau_summary"]
+        assert any(re.search(r"一是[^\n]{0,12}(?:事前|目标)", s) for s in summaries)  # a summary opening with the year's work, item by item

@@ -58,3 +58,22 @@ def test_a_changed_model_file_is_refused(tmp_path):
         assert models.get("doctype") is not None
     finally:
         models.set_model_dir(models.MODEL_DIR)
+
+
+@pytest.mark.skipif(not (MODELS / "measure_categories.card.json").exists(), reason="no committed models")
+def test_the_measure_categories_read_jieba_words_beside_characters():
+    from extractor.models import Stacked, word_features
+    from extractor.nlp.features import item_text
+    from extractor.train import WORD_FEATURES
+
+    card = json.loads((MODELS / "measure_categories.card.json").read_text(encoding="utf-8"))
+    assert "measure_categories" in WORD_FEATURES and "jieba word" in card["algorithm"]
+    vec = models.get("measure_categories").obj["vectorizer"]
+    assert isinstance(vec, Stacked) and 0 < vec.weight <= 1
+    text = item_text("加快项目资金支付进度，提高预算执行率")
+    X = vec.transform([text])
+    n_char = len(vec.char.vocabulary_)
+    assert X.shape[1] == n_char + len(vec.word.vocabulary_)
+    assert X[:, n_char:].nnz == len(set(word_features(text)) & set(vec.word.vocabulary_)) > 0
+    # a model without a word block stays a plain character vectorizer
+    assert not isinstance(models.get("sentence").obj["vectorizer"], Stacked)
