@@ -69,12 +69,17 @@ _SPACE_FIXES = (
     (re.compile(r"(?<=\d)" + _SP + r"(?=\.\d)"), ""),  # 35 .3
     (re.compile(r"(?<=\d,)" + _SP + r"(?=\d{3}\b)"), ""),  # 1, 234
 )
+_HAS_SP = re.compile(_SP)
+
+
 def repair_spaces(text: str) -> str:
     """Remove the stray spaces that text layers put inside numbers.
 
     (Spaces between Han characters are a matter of geometry: the PDF parser decides them from
     the glyph boxes, see ``pdf._line_text``.)
     """
+    if not _HAS_SP.search(text):  # most lines: nothing to repair, skip the five look-behind scans
+        return text
     for rx, rep in _SPACE_FIXES:
         text = rx.sub(rep, text)
     return text

@@ -52,19 +52,21 @@ def effective_grade(score: dict[str, Any]) -> str | None:
     return None
 
 
-def _confidences(node: Any) -> list[float]:
-    out: list[float] = []
-    if isinstance(node, dict):
-        c = node.get("confidence")
-        if isinstance(c, (int, float)) and not isinstance(c, bool) and "check_id" not in node:
-            out.append(float(c))
-        for k, v in node.items():
-            if k not in ("validations", "review"):
-                out.extend(_confidences(v))
-    elif isinstance(node, list):
-        for v in node:
-            out.extend(_confidences(v))
-    return out
+def _min_confidence(node: Any) -> float | None:
+    """The lowest ``confidence`` anywhere in a record (not in validations or review notes).
+    Iterative: a batch summarises thousands of records with hundreds of provenance blocks each."""
+    low: float | None = None
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            c = n.get("confidence")
+            if c.__class__ in (int, float) and "check_id" not in n and (low is None or c < low):
+                low = float(c)
+            stack.extend(v for k, v in n.items() if k not in ("validations", "review") and v.__class__ in (dict, list))
+        else:
+            stack.extend(v for v in n if v.__class__ in (dict, list))
+    return low
 
 
 def _categories(p: dict[str, Any]) -> list[str]:
@@ -86,9 +88,9 @@ def summarise(result: dict[str, Any], unit: str | None) -> list[dict[str, Any]]:
             fy = int(fy) if fy is not None else None
         except (TypeError, ValueError):
             fy = None
-        confs = _confidences({k: v for k, v in rec.items()})
-        if isinstance(meta.get("doc_type_confidence"), (int, float)):
-            confs.append(float(meta["doc_type_confidence"]))
+        low = _min_confidence(rec)
+        if isinstance(meta.get("doc_type_confidence"), (int, float)) and (low is None or meta["doc_type_confidence"] < low):
+            low = float(meta["doc_type_confidence"])
         total = _dec(score.get("total_reported")) or _dec(score.get("total_computed"))
         money = {k: _dec(budget.get(k)) for k in ("initial", "full_year", "executed")}
         rows.append({
@@ -103,7 +105,7 @@ def summarise(result: dict[str, Any], unit: str | None) -> list[dict[str, Any]]:
             "budget_full_year": format(money["full_year"], "f") if money["full_year"] is not None else None,
             "budget_executed": format(money["executed"], "f") if money["executed"] is not None else None,
             "failed_checks": sum(1 for v in rec.get("validations") or [] if v.get("status") == "fail"),
-            "min_confidence": min(confs) if confs else None,
+            "min_confidence": low,
             "problems": [_categories(p) for p in rec.get("problems") or [] if isinstance(p, dict)],
         })  # fmt: skip
     return rows
