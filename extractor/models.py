@@ -26,6 +26,7 @@ MODEL_NAMES = ("doctype", "sentence", "problem_categories", "measure_categories"
 _lock = threading.Lock()
 _dir = MODEL_DIR
 _cache: dict[str, Model | None] = {}
+_refs: list[dict[str, str]] | None = None  # used(), once per process
 
 
 class LinearCalibrated:
@@ -95,10 +96,11 @@ def model_dir() -> Path:
 
 def set_model_dir(path: str | Path) -> None:
     """Read models from another directory (tests, a deployment's own models); clears the cache."""
-    global _dir
+    global _dir, _refs
     with _lock:
         _dir = Path(path)
         _cache.clear()
+        _refs = None
 
 
 def file_sha256(path: Path) -> str:
@@ -109,23 +111,37 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _load(name: str) -> Model | None:
-    import joblib
-
+def _card(name: str) -> dict[str, Any] | None:
+    """The card of model ``name`` after checking its file's sha256 against it (None when the
+    model is not trained). Raises :class:`ModelError` for a missing or changed file."""
     path, card_path = _dir / f"{name}.joblib", _dir / f"{name}.card.json"
     if not path.exists() and not card_path.exists():
         return None
     if not card_path.exists():
         raise ModelError(f"{path}: no model card {card_path.name} beside it; rebuild with `jixiao train`")
-    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
     if not path.exists():
         raise ModelError(f"{card_path}: its model file {path.name} is missing; rebuild with `jixiao train`")
     sha = file_sha256(path)
     if sha != card.get("sha256"):
         raise ModelError(f"{path}: sha256 {sha[:12]}… differs from its card ({str(card.get('sha256'))[:12]}…); "
                          "the file was changed after training: rebuild with `jixiao train`")
-    obj = unpack(joblib.load(path))
-    return Model(name, str(card.get("version", "0")), sha, str(card.get("task", name)), obj)
+    return card
+
+
+def _ref(name: str, card: dict[str, Any]) -> dict[str, str]:
+    return {"name": name, "version": str(card.get("version", "0")), "sha256": str(card["sha256"]), "task": str(card.get("task", name))}
+
+
+def _load(name: str) -> Model | None:
+    import joblib
+
+    card = _card(name)
+    if card is None:
+        return None
+    ref = _ref(name, card)
+    obj = unpack(joblib.load(_dir / f"{name}.joblib"))
+    return Model(name, ref["version"], ref["sha256"], ref["task"], obj)
 
 
 PACK_FORMAT = "jixiao-linear-1"
@@ -190,5 +206,18 @@ def get(name: str) -> Model | None:
 
 
 def used() -> list[dict[str, str]]:
-    """``extraction.models``: every trained model of the model directory (loaded if need be)."""
-    return [m.ref() for n in MODEL_NAMES if (m := get(n)) is not None]
+    """``extraction.models``: every trained model of the model directory, from its verified card
+    (a process that only needs the versions — the batch's main process, a failed file's
+    result — does not load the models)."""
+    global _refs
+    if _refs is None:
+        with _lock:
+            refs = []
+            for n in MODEL_NAMES:
+                m = _cache.get(n)
+                if m is not None:
+                    refs.append(m.ref())
+                elif (card := _card(n)) is not None:
+                    refs.append(_ref(n, card))
+            _refs = refs
+    return list(_refs)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..parsers import address_space
 from ..settings import ParseOptions
 
 __all__ = ["Task", "run_task", "stamp_label"]
@@ -42,11 +43,6 @@ def stamp_label(result: dict[str, Any], label: str) -> dict[str, Any]:
         ext = result.setdefault("extraction", {})
         ext["pipeline_version"] = f"{ext.get('pipeline_version')}+{label}"
     return result
-
-
-def _address_space() -> int:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[0]) * resource.getpagesize()
 
 
 def _process(path: str, task: Task) -> tuple[Any, ...]:
@@ -139,16 +135,16 @@ class _Sandbox:
                 os.close(r2)
                 if memory_mb:
                     try:
-                        limit = _address_space() + int(memory_mb) * 2**20
+                        limit = address_space() + int(memory_mb) * 2**20
                         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
                     except (ValueError, OSError):
                         pass
-                _send(w2, ("ready", _address_space()))
+                _send(w2, ("ready", address_space()))
                 while (req := _recv(r1, None)) is not None:
                     path, task = req
                     try:
                         out = _process(path, task)
-                        _send(w2, out + (_address_space(),))
+                        _send(w2, out + (address_space(),))
                     except MemoryError:  # even the answer did not fit
                         _send(w2, ("error", None, ("memory_limit", f"the document needed more than {memory_mb} MiB"), 0, 0))
             except BaseException:

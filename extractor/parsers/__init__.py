@@ -22,7 +22,7 @@ from ..errors import ERROR_CODES, CorruptFile, JixiaoError, ParseTimeout, Resour
 from ..settings import ParseOptions
 from .detect import detect_format
 
-__all__ = ["PARSERS", "parse", "parse_isolated", "detect_format"]
+__all__ = ["PARSERS", "address_space", "parse", "parse_isolated", "detect_format"]
 
 # detected kind -> "module:function"
 PARSERS: dict[str, str] = {
@@ -71,7 +71,7 @@ def parse(path: str | os.PathLike[str], options: ParseOptions | None = None, *, 
         raise
 
 
-def _address_space() -> int:
+def address_space() -> int:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[0]) * resource.getpagesize()
 
@@ -81,7 +81,7 @@ def _child(conn: Any, path: str, options: ParseOptions, file_name: str | None) -
     # parser may add on top of that, so it means the same whatever the caller had loaded.
     if options.memory_mb:
         try:
-            limit = _address_space() + int(options.memory_mb) * 1024 * 1024
+            limit = address_space() + int(options.memory_mb) * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ValueError, OSError):
             pass
