@@ -192,9 +192,27 @@ class Document:
     warnings: list[ParseWarning] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)  # e.g. DOCX core properties
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    # lazily built lookups for locate()/ocr_confidence(), which extraction calls once per value
+    _cells: dict[int, tuple[list[int], list[Cell]]] = field(default_factory=dict, repr=False, compare=False)
+    _has_ocr: bool | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._starts = [b.span[0] for b in self.blocks if b.span is not None]
+
+    def _cells_under(self, table: int, start: int, end: int) -> list[Cell]:
+        """The table's origin cells whose text overlaps ``text[start:end]``, in text order."""
+        index = self._cells.get(table)
+        if index is None:
+            cells = sorted((c for c in self.tables[table].origin_cells() if c.span), key=lambda c: c.span[0])  # type: ignore[index]
+            index = self._cells[table] = ([c.span[0] for c in cells], cells)  # type: ignore[index]
+        starts, cells = index
+        k = bisect.bisect_left(starts, end)  # cells from k on start at or after ``end``
+        out: list[Cell] = []
+        while k > 0 and cells[k - 1].span[1] > start:  # type: ignore[index]  # spans do not overlap
+            k -= 1
+            out.append(cells[k])
+        out.reverse()
+        return out
 
     # -- derived values ---------------------------------------------------------------------
     @property
@@ -245,9 +263,7 @@ class Document:
             if b.span[1] <= start:
                 continue
             if b.kind == BlockKind.TABLE and b.table is not None:
-                for c in self.tables[b.table].origin_cells():
-                    if c.span and c.span[0] < end and c.span[1] > start:
-                        out.append(c.pos)
+                out.extend(c.pos for c in self._cells_under(b.table, start, end))
                 continue
             hit = [ln for ln in b.lines if ln.span[0] < end and ln.span[1] > start]
             if hit:
@@ -259,6 +275,14 @@ class Document:
     def ocr_confidence(self, start: int, end: int) -> float | None:
         """The lowest OCR confidence of the lines and cells under ``text[start:end]``; ``None``
         when none of that text was read by OCR."""
+        if self._has_ocr is None:
+            self._has_ocr = any(p.ocr_done for p in self.pages) or any(
+                b.ocr_confidence is not None or any(ln.ocr_confidence is not None for ln in b.lines) for b in self.blocks
+            ) or any(
+                c.ocr_confidence is not None for t in self.tables for c in t.origin_cells()
+            )
+        if not self._has_ocr:
+            return None
         end = max(end, start + 1)
 
         def under(span: tuple[int, int] | None) -> bool:
@@ -268,7 +292,7 @@ class Document:
         found: list[float] = []
         for b in self.blocks[first:bisect.bisect_left(self._starts, end)]:
             if b.kind == BlockKind.TABLE and b.table is not None:
-                parts: list[Any] = [c for c in self.tables[b.table].origin_cells() if under(c.span)]
+                parts: list[Any] = self._cells_under(b.table, start, end)
             elif under(b.span):
                 parts = [ln for ln in b.lines if under(ln.span)] or [b]
             else:
