@@ -6,7 +6,8 @@ Matching (the corpus contract): item texts are normalised (list marker, whitespa
 punctuation dropped, Traditional→Simplified, full/half width folded); a predicted item matches a
 gold item when their character-bigram Dice similarity is ≥ 0.6, one to one, greedily by
 similarity; null statements match only null statements. Problems and measures: precision, recall,
-F1 over items; categories: micro P/R/F1 over the codes of matched items; links: a matched
+F1 over items; problems also apart by scope: ``problems_sections`` (scope ≠ indicator, what the
+real-dev gold calls problems) and ``problems_indicator`` (read from an indicator's deviation); categories: micro P/R/F1 over the codes of matched items; links: a matched
 measure's addresses_problem_ids, right when the linked problem matches one the gold names; sections: a predicted
 heading matches a gold one with the same label (heading Dice ≥ 0.8); document type: accuracy;
 meta (fiscal year, implementing unit, project name): accuracy, null = null counts as right.
@@ -29,7 +30,7 @@ from .train import read_split
 
 __all__ = ["FIELDS", "check_minimums", "evaluate_labelled", "format_labelled", "match_items", "norm"]
 
-FIELDS = ("problems", "measures", "problem_categories", "measure_categories", "links", "sections", "doc_type")
+FIELDS = ("problems", "problems_sections", "problems_indicator", "measures", "problem_categories", "measure_categories", "links", "sections", "doc_type")
 META = ("fiscal_year", "implementing_unit", "project_name")
 
 
@@ -147,6 +148,13 @@ def score_document(gold: dict[str, Any], result: dict[str, Any], targets: list[S
             sp.prf[kind].add(len(pairs), len(p) - len(pairs), len(g) - len(pairs))
             c = sp.prf[f"{kind[:-1]}_categories"]
             c.add(cat.tp, cat.fp, cat.fn)
+        if kind == "problems":  # the two conventions apart: problem sections vs indicator deviations
+            for sub, want in (("problems_sections", False), ("problems_indicator", True)):
+                g2 = [x for x in g if (x.get("scope") == "indicator") == want]
+                p2 = [x for x in p if (x.get("scope") == "indicator") == want]
+                n2 = len(match_items(g2, p2))
+                for sp in targets:
+                    sp.prf[sub].add(n2, len(p2) - n2, len(g2) - n2)
         missed = [g[i]["text"] for i in range(len(g)) if i not in mg]
         extra = [p[j]["text"] for j in range(len(p)) if j not in mp]
         if missed or extra:
@@ -257,7 +265,7 @@ def format_labelled(rep: dict[str, Any]) -> str:
     lines = [f"corpus: {rep['corpus']}" + (f" (labels {rep['labels']})" if rep.get("labels") else "")]
     for name, sp in rep["splits"].items():
         lines.append(f"\n[{name}] labelled documents: {len(sp['documents'])}")
-        for k in ("problems", "measures", "problem_categories", "measure_categories", "links", "sections"):
+        for k in ("problems", "problems_sections", "problems_indicator", "measures", "problem_categories", "measure_categories", "links", "sections"):
             a = sp[k]
             lines.append(f"  {k:20s} P={a['precision']}  R={a['recall']}  F1={a['f1']}  (tp {a['tp']}, fp {a['fp']}, fn {a['fn']})")
         for k in ("doc_type", *META):

@@ -156,6 +156,34 @@ def test_deviation_cell_gives_an_indicator_problem_and_its_fix(report):
     assert nulls[0]["indicator_ids"] and nulls[0]["indicator_ids"] != p["indicator_ids"]
 
 
+def test_a_deviation_stated_in_a_narrative_report_is_an_indicator_problem(tmp_path):
+    path = tmp_path / "narrative.txt"
+    path.write_text(
+        "白河镇人民政府2023年度项目支出绩效自评报告\n一、绩效目标完成情况\n"
+        "（一）产出指标完成情况\n"
+        "一是数量指标：改造农村危房目标值120户，实际完成值96户，完成率80%，受建材价格上涨影响部分农户推迟开工，下一步将督促施工单位加快进度。\n"
+        "二是质量指标：竣工验收合格率目标值100%，实际完成值100%。\n"
+        "三是时效指标：工程按期完工率为90%，未发生安全责任事故。\n"
+        "二、存在的问题\n部分农户自筹资金不足，影响工程进度。\n", encoding="utf-8")
+    res = process_file(path, isolate=False)
+    rec = res["records"][0]
+    ind = {i["name"]: i for i in rec["indicators"]}
+    assert any("危房" in name for name in ind), list(ind)
+    house = next(i for name, i in ind.items() if "危房" in name)
+    assert house["source"] == "prose" and house["deviation_text"].startswith("受建材价格上涨影响")
+    dev = [p for p in rec["problems"] if p["scope"] == "indicator"]
+    assert [p["text"] for p in dev] == ["受建材价格上涨影响部分农户推迟开工"]
+    assert dev[0]["indicator_ids"] == [house["id"]] and dev[0]["section_path"] == ["（一）产出指标完成情况"]
+    s, e = dev[0]["prov"]["char_span"]
+    assert dev[0]["prov"]["quote"] == dev[0]["text"] and e - s == len(dev[0]["text"])
+    fix = _find(rec["measures"], "下一步将督促施工单位加快进度")
+    assert fix["indicator_ids"] == [house["id"]] and fix["addresses_problem_ids"] == [dev[0]["id"]]
+    # "no accident happened" is no deviation, and the problem section's sentence keeps its scope
+    timely = next(i for name, i in ind.items() if "完工率" in name)
+    assert timely["deviation_text"] is None
+    assert [p["scope"] for p in rec["problems"] if "自筹资金" in p["text"]] == ["project"]
+
+
 def test_measures_are_linked_to_the_problems_they_address(report):
     _, _, res = report
     rec = res["records"][0]

@@ -9,7 +9,14 @@ Where they are looked for:
 * the clause after 但/但是/不过/然而 in the other prose, when the model reads it as a problem;
 * labelled cells: boxed 存在问题 / 改进措施 cells of the short form, indicator deviation cells
   (偏差原因分析及改进措施 / 未完成原因: the cause is a problem of scope ``indicator``, the fix a
-  measure of kind 改进措施) and monitoring 原因说明 / 纠偏措施 cells (kind 纠偏措施).
+  measure of kind 改进措施) and monitoring 原因说明 / 纠偏措施 cells (kind 纠偏措施);
+* the deviation of an indicator read outside a ruled table (a narrative "…实际执行率为72%，下半年
+  的补助未及时发放", a table fused into running text): the same cause/fix reading as a deviation
+  cell, scope ``indicator``, linked by ``indicator_ids``.
+
+Scope ``indicator`` marks what comes from an indicator's deviation: that text stays on the
+indicator too (``deviation_text``), so a reader that takes problems only from the report's problem
+sections (the real-dev gold's convention) drops these items.
 
 "无", "暂无", "不存在问题", "无偏差" … are one explicit empty statement. Categories (P01–P14,
 M01–M11) come from calibrated multi-label models with their confidence; a measure is linked to
@@ -436,6 +443,29 @@ def _split_deviation(cands: list[Cand]) -> list[Cand]:
     return out
 
 
+def _indicator_cands(ctx: Ctx, stream: list[Tok], sections: list[Section], indicators: list[dict[str, Any]]) -> list[Cand]:
+    """The deviation text of each indicator read outside a table (prose, a fused table): read
+    like a deviation cell at its place in the text, linked to the indicator."""
+    out: list[Cand] = []
+    text = ctx.doc.text
+    for ind in indicators:
+        dev = ind.get("deviation_text")
+        dev = dev.get("raw") if isinstance(dev, dict) else dev
+        span = (ind.get("prov") or {}).get("char_span")
+        if not dev or ind.get("source") == "table" or not span or not ind.get("id"):
+            continue
+        s = text.find(dev, span[0], span[1] + len(dev) + 400)
+        tok = next((t for t in stream if t.start <= s < t.end), None) if s >= 0 else None
+        if tok is None:
+            continue
+        sec = effective_label(sections, tok.i)[1]
+        for c in _cell_segment(ctx, tok, "偏差原因", s, s + len(dev), {}):
+            c.indicator_ids = [ind["id"]]
+            c.section_path = [sec.heading] if sec is not None else []
+            out.append(c)
+    return out
+
+
 def _raw_prefix_len(text: str, folded_len: int) -> int:
     """Length in ``text`` of the part whose folded form is ``folded_len`` characters long."""
     n = 0
@@ -547,8 +577,11 @@ def extract_problems(ctx: Ctx, stream: list[Tok], sections: list[Section], doc_t
     cells = _split_deviation(_cell_cands(ctx, stream, indicators or []))
     covered |= {c.tok.i for c in cells if c.tok is not None}
     cands += cells
-    cands += _but_cands(ctx, stream, sections, covered)
-    cands += _prose_cands(ctx, stream, sections, covered)
+    devs = _split_deviation(_indicator_cands(ctx, stream, sections, indicators or []))
+    cands += devs
+    others = _but_cands(ctx, stream, sections, covered) + _prose_cands(ctx, stream, sections, covered)
+    # a sentence that holds an indicator's deviation is read as that deviation, not again as prose
+    cands += [c for c in others if not any(c.start < d.end and d.start < c.end for d in devs)]
     seen: set[tuple[int, int]] = set()
     uniq = []
     for c in sorted(cands, key=lambda c: (c.start, -c.end)):

@@ -77,6 +77,8 @@ _ENDS_IN_ORDINAL = re.compile(f"{_ORD}$")
 _MONEY = re.compile(r"(?:元|万元|亿元)(?:/|$)")
 _NOT_A_NAME = re.compile(r"%|\d+\.\d+|\d{5,}|\|")  # a table's cells fused into text, not a name
 _DEVIATION = re.compile(r"未|没有|滞后|延迟|延期|原因|由于|受.{1,12}影响")
+# "未发生安全事故", "没有出现投诉", "未来…": a clause with 未/没有 that reports nothing went wrong
+_NOT_DEVIATION = re.compile(r"^[^未没]*(?:未|没有)(?:发生|出现|接到|收到|发现|造成)|未来")
 
 _L2 = {fold_key(k): v for k, v in LEX["level2"].items() if k.endswith("指标")}
 _L2_CUE = re.compile(rf"(?:{_alt(list(LEX['level2'].keys()))})(?:完成情况)?(?:[:。.,]|$)")
@@ -188,7 +190,7 @@ def _scan(f: Folded, a: int, b: int, level2: str | None) -> list[dict[str, Any]]
             if found:
                 break
         if not found:
-            if last is not None and last["deviation"] is None and _DEVIATION.search(sent[:8]):
+            if last is not None and last["deviation"] is None and _DEVIATION.search(sent[:8]) and not _NOT_DEVIATION.search(sent):
                 last["deviation"] = (s0, s0 + len(sent))  # "…实际完成值为95%。受雨季影响部分路段延期。"
             last = None
             continue
@@ -206,8 +208,9 @@ def _scan(f: Folded, a: int, b: int, level2: str | None) -> list[dict[str, Any]]
         }
         rest = sent[m.end() :]
         for cm in re.finditer(r"[^,]+", rest):
-            if _DEVIATION.search(cm.group(0)) and kind in ("stated", "target_actual", "actual_target"):
-                hit["deviation"] = (s0 + m.end() + cm.start(), s0 + m.end() + cm.end())
+            if _DEVIATION.search(cm.group(0)) and not _NOT_DEVIATION.search(cm.group(0)):
+                # the cause and whatever follows it in the sentence (often the fix: "…，下一步将…")
+                hit["deviation"] = (s0 + m.end() + cm.start(), s0 + len(sent.rstrip(" ,")))
                 break
         hits.append(hit)
         last = hit
