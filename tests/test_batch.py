@@ -26,7 +26,7 @@ from extractor.batch.inputs import member_name
 from extractor.batch.report import write_report
 from extractor.store import crud
 from extractor.store.db import Database
-from extractor.store.models import BatchItem, Document, ExtractionRun
+from extractor.store.models import BatchItem, BatchRun, Document, ExtractionRun
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ["road-maintenance-2022.pdf", "department-2022.docx", "department-2022.xlsx"]
@@ -173,6 +173,31 @@ def test_a_slow_and_an_exploding_file_are_killed_and_the_batch_goes_on(tmp_path)
     assert summary.failed_by_reason == {"parse_timeout": 1, "memory_limit": 1} and summary.processed == 1
 
 
+def test_a_batch_stopped_by_ctrl_c_is_marked_interrupted_with_its_counts(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"r{i}.txt").write_text(f"某某项目支出绩效自评报告{i}\n本项目年初预算数为3{i}.3万元，全年执行数39.5万元。\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    settings = test_settings(tmp_path / "data", url)
+    seen: list[str] = []
+
+    def ctrl_c_after_the_first(line: str) -> None:  # the operator presses Ctrl-C once a file is stored
+        seen.append(line)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(folder)], settings, workers=1, progress=False, log=ctrl_c_after_the_first)
+    db = Database(url)
+    with db.read() as s:
+        (b,) = s.scalars(select(BatchRun)).all()
+        assert b.status == "interrupted" and b.finished_at is not None
+        assert b.counts["items"].get("done") == 1 and sum(b.counts["items"].values()) >= 1
+    db.dispose()
+    summary = run_batch([str(folder)], settings, workers=1, progress=False)  # the rerun does the rest
+    assert (summary.processed, summary.skipped) == (3, 1)
+
+
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "extractor.cli", "batch", *args], cwd=ROOT, env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -207,6 +232,8 @@ def test_a_killed_run_resumes_and_redoes_only_unfinished_files(tmp_path):
         finished = {d.sha256 for d in s.scalars(select(Document))}
         assert s.scalar(select(func.count()).select_from(Document)) == s.scalar(select(func.count()).select_from(ExtractionRun))
     assert 2 <= len(finished) < 8, "the kill came after the batch finished: nothing to resume"
+    with db.read() as s:
+        assert [b.status for b in s.scalars(select(BatchRun))] == ["running"]  # nobody could mark it
     rerun = _cli([str(folder), "--workers", "2", "--out", str(tmp_path / "r.xlsx")], env)
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
@@ -219,6 +246,11 @@ def test_a_killed_run_resumes_and_redoes_only_unfinished_files(tmp_path):
         # every document extracted exactly once: the killed run's finished files were not redone
         counts = dict(s.execute(select(ExtractionRun.document_id, func.count()).group_by(ExtractionRun.document_id)).all())
         assert set(counts.values()) == {1}
+        # the second batch found the first one's process gone and closed its row with what it did
+        runs = s.scalars(select(BatchRun).order_by(BatchRun.id)).all()
+        assert [b.status for b in runs] == ["interrupted", "done"]
+        assert runs[0].finished_at is not None and runs[0].counts["items"]["done"] == len(finished)
+        assert runs[1].options["pid"] != runs[0].options["pid"] and runs[0].options["host"] == runs[1].options["host"]
     db.dispose()
 
 

@@ -168,6 +168,7 @@ def run_batch(
     summary = BatchSummary(batch_id=batch_id)
     tmp = Path(tempfile.mkdtemp(prefix="jixiao-batch-in-"))
     pool: Any = None
+    finished = False
     prog = _progress(sys.stderr.isatty() if progress is None else progress)
 
     def recheck(rec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -282,6 +283,7 @@ def run_batch(
         with db.write() as s:
             summary.seconds = time.perf_counter() - t_start
             batches.finish_batch(s, batch_id=batch_id, counts=summary.as_dict())
+        finished = True
         with db.read() as s:
             summary.items = batches.item_rows(s, batch_id=batch_id)
         return summary
@@ -290,6 +292,12 @@ def run_batch(
             prog.stop()
         if pool is not None:
             pool.close()
+        if not finished:  # an exception or Ctrl-C: the row says so (a SIGKILL is found by the next batch)
+            try:
+                with db.write() as s:
+                    batches.mark_interrupted(s, batch_id=batch_id)
+            except Exception:  # the store itself is what failed: leave the row for the next batch
+                pass
         db.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -5,22 +5,26 @@ A file is *unchanged* when a document with its sha256 has a finished run (done, 
 reason of the file's own) whose versions — pipeline version, extractor versions and model sha256s
 — hash to the batch's :func:`version_key`. Each document's result is committed in its own
 transaction, so a batch killed at any moment keeps everything finished before, and a rerun skips
-it.
+it. A batch's row records its host and pid; one that stopped without finishing is marked
+``interrupted`` (by its own process on an exception or Ctrl-C, else by the next batch on the same
+host, which finds the process gone).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .crud import add_document, conflicts_of, finish_run, start_run
 from .models import BatchItem, BatchRun, Document, ExtractionRun, RunStatus, utcnow
 
-__all__ = ["current_versions", "finish_batch", "item_rows", "record_item", "start_batch", "store_result", "unchanged_run", "version_key"]
+__all__ = ["current_versions", "finish_batch", "item_counts", "item_rows", "mark_interrupted", "record_item", "start_batch", "store_result", "unchanged_run", "version_key"]
 
 # failures that say something about the environment, not the file: retried by the next batch
 RETRY_CODES = {"internal_error", "environment", "converter_missing", "ocr_unavailable", "worker_died"}
@@ -63,7 +67,40 @@ def unchanged_run(session: Session, *, sha256: str, key: str) -> tuple[int, int]
     return doc.id, run.id
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def item_counts(session: Session, *, batch_id: int) -> dict[str, int]:
+    rows = session.execute(select(BatchItem.status, func.count()).where(BatchItem.batch_id == batch_id).group_by(BatchItem.status))
+    return {status: n for status, n in rows}
+
+
+def mark_interrupted(session: Session, *, batch_id: int | None = None) -> list[int]:
+    """Batches left "running" by a process that is gone (killed, or stopped by an error or Ctrl-C)
+    become "interrupted", with the counts of their items. Without ``batch_id``: every running batch
+    started on this host whose process no longer exists (one on another host is left alone)."""
+    if batch_id is not None:
+        runs = [b for b in [session.get(BatchRun, batch_id)] if b is not None and b.status == "running"]
+    else:
+        host = socket.gethostname()
+        runs = [b for b in session.scalars(select(BatchRun).where(BatchRun.status == "running"))
+                if (b.options or {}).get("host") == host and isinstance((b.options or {}).get("pid"), int) and not _alive(b.options["pid"])]
+    for b in runs:
+        b.status, b.finished_at = "interrupted", utcnow()
+        b.counts = {"items": item_counts(session, batch_id=b.id)}
+    return [b.id for b in runs]
+
+
 def start_batch(session: Session, *, inputs: list[str], options: dict[str, Any], versions: dict[str, Any]) -> int:
+    mark_interrupted(session)
+    options = {**options, "host": socket.gethostname(), "pid": os.getpid()}
     b = BatchRun(status="running", inputs=inputs, options=options, version_key=version_key(versions), versions=versions)
     session.add(b)
     session.flush()

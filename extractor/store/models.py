@@ -171,9 +171,9 @@ class BatchRun(Base):
     __tablename__ = "batch_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))  # running | done (a killed batch stays running)
+    status: Mapped[str] = mapped_column(String(16))  # running | done | interrupted (stopped unfinished)
     inputs: Mapped[Any] = mapped_column(JsonType, nullable=True)  # paths given
-    options: Mapped[Any] = mapped_column(JsonType, nullable=True)  # workers, scheduler, reprocess
+    options: Mapped[Any] = mapped_column(JsonType, nullable=True)  # workers, scheduler, reprocess; host and pid of the batch process
     version_key: Mapped[str] = mapped_column(String(64))
     versions: Mapped[Any] = mapped_column(JsonType, nullable=True)  # pipeline_version, extractors, models
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
