@@ -19,6 +19,7 @@ from .indicators import VERSION as INDICATORS_VERSION
 from .indicators import indicator_dicts
 from .lexicon import strip_label
 from .prose_indicators import prose_indicators
+from .fused_indicators import fused_indicators
 from .meta import VERSION as META_VERSION
 from .meta import extract_meta
 from .doctype import VERSION as DOCTYPE_VERSION
@@ -96,6 +97,8 @@ def extract_records(doc: Document, options: ExtractOptions | None = None) -> lis
         budget = extract_budget(ctx, reading.funds, amounts, prose)
         fy = (meta.get("fiscal_year") or {}).get("value")
         indicators = indicator_dicts(ctx, reading.indicators, fiscal_year=fy)
+        if not indicators:  # a self-evaluation table whose cells a web mirror fused into running text: a table,
+            indicators = fused_indicators(ctx, prose, fiscal_year=fy)  # so it wins over sentences read from its header
         if not indicators:  # a narrative report: the indicators its sentences state
             indicators = prose_indicators(ctx, prose, table_names=set(), fiscal_year=fy, first_id=1)
         score = extract_score(ctx, reading.indicators, budget, prose, options.grade_scheme)

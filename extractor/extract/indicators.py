@@ -31,7 +31,7 @@ __all__ = [
     "indicator_dicts", "likelihood_of", "parse_value", "values_of",
 ]
 
-NAME, VERSION = "indicators", "0.3.0"  # 0.3.0: period, monitoring, is_core, score_computed; 0.2.0: deadlines, tiers, direction
+NAME, VERSION = "indicators", "0.4.0"  # 0.4.0: prose deviation to the sentence end, 未发生… is none; fused tables; 0.3.0: period, monitoring, is_core, score_computed; 0.2.0: deadlines, tiers, direction
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 _COMP = [("≥", ">="), ("≧", ">="), (">=", ">="), ("≤", "<="), ("≦", "<="), ("<=", "<="), (">", ">"), ("<", "<"), ("=", "="), ("═", "=")]

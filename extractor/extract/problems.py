@@ -41,7 +41,7 @@ from .stream import Tok, is_value_key
 
 __all__ = ["NAME", "VERSION", "PROBLEM_CODES", "MEASURE_CODES", "extract_problems"]
 
-NAME, VERSION = "problems", "0.1.0"
+NAME, VERSION = "problems", "0.2.0"  # 0.2.0: deviations of prose and fused-table indicators
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 PROBLEM_CODES = {
