@@ -37,9 +37,9 @@ from typing import Any
 
 from ..textnorm import Folded, fold, fold_key
 from .fields import Ctx
-from .indicators import COMPARATORS, EXTRACTOR, clean_name, direction_of, expected_score, values_of
+from .indicators import COMPARATORS, clean_name, values_of
 from .lexicon import LEX
-from .prose_indicators import _L1_OF_L2
+from .prose_indicators import _L1_OF_L2, indicator_record
 from .stream import Tok
 from .tables import level1_of, level2_of
 
@@ -311,34 +311,14 @@ def _record(ctx: Ctx, f: Folded, row: dict[str, Any], fiscal_year: int | None, n
     level1 = row["level1"]
     if level2 is None and level1 is None and "满意度" in name:
         level2, level1 = "beneficiary_satisfaction", "satisfaction"
-    exp = expected_score(target, actual, None)
-    start, end = f.span(row["name"][0], row["actual"][1])
     conf = 0.55 if all(v and v.get("comparator") != "qualitative" for v in (target, actual)) else 0.5
-    return {
-        "id": f"i{n}",
-        "level1_raw": _orig_text(ctx, f, row["level1_span"]),
-        "level1": level1,
-        "level2_raw": _orig_text(ctx, f, row["level2_span"]),
-        "level2": level2,
-        "name": name,
-        "name_raw": name_raw,
-        "period": "annual",
-        "target": target,
-        "actual": actual,
-        "direction": direction_of((target or {}).get("comparator")),
-        "weight": None,
-        "score": None,
-        "score_computed": exp["score"],
-        "score_rule_id": exp["rule_id"],
-        "score_band": exp["band"],
-        "deviation_text": _orig_text(ctx, f, row["deviation"]),
-        "monitoring": None,
-        "is_core": core,
-        "source": "fused_table",
-        "level1_inherited": bool(row["inherited"] and level1),
-        "level2_inherited": bool(row["inherited"] and level2),
-        "prov": ctx.prov(start, end, method="rule", extractor=EXTRACTOR, confidence=conf),
-    }
+    return indicator_record(
+        ctx, n=n, span=f.span(row["name"][0], row["actual"][1]), confidence=conf, source="fused_table",
+        level1=(level1, _orig_text(ctx, f, row["level1_span"])), level2=(level2, _orig_text(ctx, f, row["level2_span"])),
+        name=name, name_raw=name_raw, is_core=core, target=target, actual=actual,
+        deviation_text=_orig_text(ctx, f, row["deviation"]),
+        inherited=(bool(row["inherited"] and level1), bool(row["inherited"] and level2)),
+    )
 
 
 def _orig_text(ctx: Ctx, f: Folded, span: tuple[int, int] | None) -> str | None:

@@ -230,31 +230,45 @@ def _record(ctx: Ctx, f: Folded, hit: dict[str, Any], name: str, name_raw: str, 
     if level2 is None and "满意度" in name:
         level2 = "beneficiary_satisfaction"
     l1raw, l1 = _L1_OF_L2.get(level2 or "", (None, None))
-    exp = expected_score(target, actual, hit["weight"])
     start, end = f.span(*hit["span"])
-    conf = 0.7 if hit["kind"] == "pair" else 0.55
+    return indicator_record(
+        ctx, n=n, span=(start, end), confidence=0.7 if hit["kind"] == "pair" else 0.55, source="prose",
+        level1=(l1, None), level2=(level2, orig(label)), name=name, name_raw=name_raw, is_core=core,
+        target=target, actual=actual, weight=hit["weight"], score=hit["score"], deviation_text=orig(hit["deviation"]),
+    )
+
+
+def indicator_record(
+    ctx: Ctx, *, n: int, span: tuple[int, int], confidence: float, source: str, level1: tuple[str | None, str | None],
+    level2: tuple[str | None, str | None], name: str, name_raw: str, is_core: bool, target: dict[str, Any] | None,
+    actual: dict[str, Any] | None, weight: Any = None, score: Any = None, deviation_text: str | None = None,
+    inherited: tuple[bool, bool] = (False, False),
+) -> dict[str, Any]:
+    """An indicator read outside a ruled table (prose, a fused table) in the record's shape;
+    ``level1``/``level2`` are (code, raw text)."""
+    exp = expected_score(target, actual, weight)
     return {
         "id": f"i{n}",
-        "level1_raw": None,
-        "level1": l1,
-        "level2_raw": orig(label),
-        "level2": level2,
+        "level1_raw": level1[1],
+        "level1": level1[0],
+        "level2_raw": level2[1],
+        "level2": level2[0],
         "name": name,
         "name_raw": name_raw,
         "period": "annual",
         "target": target,
         "actual": actual,
         "direction": direction_of((target or {}).get("comparator")),
-        "weight": hit["weight"],
-        "score": hit["score"],
+        "weight": weight,
+        "score": score,
         "score_computed": exp["score"],
         "score_rule_id": exp["rule_id"],
         "score_band": exp["band"],
-        "deviation_text": orig(hit["deviation"]),
+        "deviation_text": deviation_text,
         "monitoring": None,
-        "is_core": core,
-        "source": "prose",
-        "level1_inherited": False,
-        "level2_inherited": False,
-        "prov": ctx.prov(start, end, method="rule", extractor=EXTRACTOR, confidence=conf),
+        "is_core": is_core,
+        "source": source,
+        "level1_inherited": inherited[0],
+        "level2_inherited": inherited[1],
+        "prov": ctx.prov(span[0], span[1], method="rule", extractor=EXTRACTOR, confidence=confidence),
     }
