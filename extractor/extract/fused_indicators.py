@@ -37,9 +37,9 @@ from typing import Any
 
 from ..textnorm import Folded, fold, fold_key
 from .fields import Ctx
-from .indicators import COMPARATORS, clean_name, values_of
+from .indicators import clean_name, values_of
 from .lexicon import LEX
-from .prose_indicators import _L1_OF_L2, indicator_record
+from .prose_indicators import _CMP, _L1_OF_L2, _NOT_A_NAME, _NOT_DEVIATION, _alt, indicator_record
 from .stream import Tok
 from .tables import level1_of, level2_of
 
@@ -47,10 +47,6 @@ __all__ = ["fused_indicators"]
 
 _F = LEX["fused_indicators"]
 _P = LEX["prose_indicators"]
-
-
-def _alt(words) -> str:
-    return "|".join(re.escape(fold_key(w)) for w in sorted(set(words), key=len, reverse=True))
 
 
 # --- the header run ----------------------------------------------------------------------------
@@ -72,7 +68,6 @@ _L2_WORDS = [k for k in LEX["level2"] if k.endswith("指标")]
 _LABEL = re.compile(rf"(?:{_alt(_L1_WORDS + _L2_WORDS + ['绩效指标'])})(?:\(\d+(?:\.\d+)?分\))?")
 
 # --- values ------------------------------------------------------------------------------------
-_CMP = f"(?:{_alt([sym for sym, _ in COMPARATORS])})"
 _UNIT = _alt(_P["units"] + _F["extra_units"])
 _NUMERIC = re.compile(
     rf"(?:{_CMP})?(?:(?:20\d\d年)?\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|末)?(?:前|以前|之前)(?:完成)?"
@@ -85,9 +80,7 @@ _Q_DOUBLE = re.compile(rf"({_Q})\1")
 _Q_PAIR_END = re.compile(rf"({_Q})({_Q})$")
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_BAD_NAME = re.compile(r"%|\d+\.\d+|\d{5,}|\|")
 _DEVIATION = re.compile(r"未|没有|滞后|延迟|延期|原因|由于|因|受.{1,12}影响|不足|减少|下降|调整")
-_NOT_DEVIATION = re.compile(r"^[^未没]*(?:未|没有)(?:发生|出现|接到|收到|发现|造成)|未来")
 # a name with an unread value ("…项目占比较上年下降"): not a reason
 _NAME_IN = re.compile(r"(?:率|度|数|量|比例|占比|指标|人次|金额|时间)(?:[\u4e00-\u9fff]{0,6})$")
 _PAGE_MARK = re.compile(r"\s*\d{1,3}、")
@@ -275,7 +268,7 @@ def _segment(text: str, a: int, b: int) -> list[dict[str, Any]]:
         if skip:
             skip = False
             continue
-        if len(_HAN.findall(name)) < 2 or len(name) > 60 or _BAD_NAME.search(name) or name in _QWORDS:
+        if len(_HAN.findall(name)) < 2 or len(name) > 60 or _NOT_A_NAME.search(name) or name in _QWORDS:
             continue
         rows.append({"name": (ns, ne), "target": (ts, te), "actual": (as_, ae), "end": ae, "deviation": None})
     if rows and rows[-1]["end"] == cursor:
